@@ -1,0 +1,93 @@
+//! The `dateline` command line: clap definitions and dispatch, one file per subcommand.
+
+mod keys;
+mod serve;
+
+use clap::{Parser, Subcommand};
+
+use crate::config::Settings;
+use crate::store::{Db, OpenError};
+
+#[derive(Debug, Parser)]
+#[command(name = "dateline", version, about = "A headless content API for newsrooms")]
+pub struct Cli {
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate the store, then serve the API (the default command).
+    Serve(serve::ServeArgs),
+    /// Run pending migrations and exit.
+    Migrate,
+    /// Manage API keys.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+/// A failure of a command: a one-line message and an exit status.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub code: i32,
+}
+
+impl Failure {
+    pub fn new(code: i32, message: impl std::fmt::Display) -> Self {
+        Self { message: message.to_string(), code }
+    }
+}
+
+impl From<OpenError> for Failure {
+    fn from(error: OpenError) -> Self {
+        Self::new(2, error)
+    }
+}
+
+impl From<crate::error::AppError> for Failure {
+    fn from(error: crate::error::AppError) -> Self {
+        let message = match &error {
+            crate::error::AppError::Invalid(errors) => errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; "),
+            _ => error.to_string(),
+        };
+        Self::new(1, message)
+    }
+}
+
+/// Opens (and migrates) the store named by the settings.
+pub fn open_store(settings: &Settings) -> Result<Db, Failure> {
+    Ok(Db::open(settings)?)
+}
+
+/// Runs a parsed command line; returns the process exit status.
+pub async fn run(cli: Cli) -> i32 {
+    let settings = cli.settings;
+    let result = match cli.command.unwrap_or(Command::Serve(serve::ServeArgs::default())) {
+        Command::Serve(args) => serve::run(settings, args).await,
+        Command::Migrate => open_store(&settings).map(|_| eprintln!("migrations are up to date")),
+        Command::Keys(command) => keys::run(&settings, command).await,
+        Command::Openapi => print_openapi(),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(failure) => {
+            eprintln!("dateline: {}", failure.message);
+            failure.code
+        }
+    }
+}
+
+fn print_openapi() -> Result<(), Failure> {
+    let json = crate::rest::openapi().to_pretty_json().map_err(|e| Failure::new(1, e))?;
+    println!("{json}");
+    Ok(())
+}

@@ -1,0 +1,57 @@
+//! Settings: read from the environment (and `.env`), overridden by flags.
+//! A value handed around, never a global, so tests can run many apps at once.
+
+use std::time::Duration;
+
+use clap::Args;
+
+/// Every setting, with its environment variable and default.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Store location: `sqlite://PATH` (or a bare path) or `postgres://…`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://dateline.db", global = true)]
+    pub database_url: String,
+
+    /// Address the HTTP server listens on.
+    #[arg(long, env = "DATELINE_BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: String,
+
+    /// Log filter (tracing-subscriber's EnvFilter syntax).
+    #[arg(long, env = "DATELINE_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "DATELINE_MAX_BODY", default_value_t = 1024 * 1024, global = true)]
+    pub max_body: usize,
+
+    /// `max-age` of `Cache-Control` on public (keyless) GET responses, in seconds.
+    #[arg(long, env = "DATELINE_CACHE_MAX_AGE", default_value_t = 60, global = true)]
+    pub cache_max_age: u32,
+
+    /// Connections in the database pool.
+    #[arg(long, env = "DATELINE_DB_POOL_SIZE", default_value_t = 8, global = true)]
+    pub db_pool_size: u32,
+
+    /// Seconds to wait for a database connection before answering 503.
+    #[arg(long, env = "DATELINE_DB_TIMEOUT", default_value_t = 5, global = true)]
+    pub db_timeout: u64,
+}
+
+impl Settings {
+    /// Defaults for a given store, as used by tests and tools.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            bind: "127.0.0.1:0".into(),
+            log: "info".into(),
+            max_body: 1024 * 1024,
+            cache_max_age: 60,
+            db_pool_size: 4,
+            db_timeout: 5,
+        }
+    }
+
+    pub fn db_timeout(&self) -> Duration {
+        Duration::from_secs(self.db_timeout.max(1))
+    }
+}

@@ -1,0 +1,288 @@
+//! Articles and the content around them, as the service hands them out,
+//! plus the write inputs and the rules that make them valid.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+
+use crate::error::FieldError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Draft,
+    Published,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+        }
+    }
+}
+
+impl FromStr for Status {
+    type Err = ();
+
+    fn from_str(value: &str) -> Result<Self, ()> {
+        match value {
+            "draft" => Ok(Self::Draft),
+            "published" => Ok(Self::Published),
+            _ => Err(()),
+        }
+    }
+}
+
+/// Public means published with a publication time that has come.
+pub fn is_public(status: Status, published_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    status == Status::Published && published_at.is_some_and(|at| at <= now)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Author,
+    Contributor,
+    Editor,
+    Photographer,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [Self::Author, Self::Contributor, Self::Editor, Self::Photographer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Author => "author",
+            Self::Contributor => "contributor",
+            Self::Editor => "editor",
+            Self::Photographer => "photographer",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = ();
+
+    fn from_str(value: &str) -> Result<Self, ()> {
+        Self::ALL.into_iter().find(|r| r.as_str() == value).ok_or(())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub bio: Option<String>,
+    pub avatar_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Byline {
+    pub role: Role,
+    pub author: Author,
+}
+
+/// The target of an internal related link, as a summary.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedArticle {
+    pub id: i64,
+    pub slug: String,
+    pub headline: String,
+    pub status: Status,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelatedLink {
+    Article(LinkedArticle),
+    External { url: String, title: String },
+}
+
+/// An article with everything a reader sees of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    pub id: i64,
+    pub slug: String,
+    pub headline: String,
+    pub summary: Option<String>,
+    pub body: String,
+    pub status: Status,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub dateline: Option<String>,
+    pub language: String,
+    pub canonical_url: Option<String>,
+    pub word_count: i32,
+    pub version: i64,
+    pub section: Option<Section>,
+    pub tags: Vec<Tag>,
+    pub bylines: Vec<Byline>,
+}
+
+impl Article {
+    pub fn is_public(&self, now: DateTime<Utc>) -> bool {
+        is_public(self.status, self.published_at, now)
+    }
+}
+
+/// A field of a partial update: absent (keep), `null` (clear) or a value.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Patch<T> {
+    #[default]
+    Absent,
+    Null,
+    Value(T),
+}
+
+impl<T> Patch<T> {
+    /// Applies the patch to a current nullable value.
+    pub fn apply(self, current: Option<T>) -> Option<T> {
+        match self {
+            Self::Absent => current,
+            Self::Null => None,
+            Self::Value(v) => Some(v),
+        }
+    }
+}
+
+impl<T> From<Option<T>> for Patch<T> {
+    fn from(value: Option<T>) -> Self {
+        match value {
+            None => Self::Null,
+            Some(v) => Self::Value(v),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BylineInput {
+    pub author: String,
+    pub role: Option<String>,
+}
+
+/// A create or update of an article, as a client sent it: not yet checked.
+/// On create, absent fields take their defaults; on update they are kept.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleInput {
+    pub slug: Option<String>,
+    pub headline: Option<String>,
+    pub summary: Patch<String>,
+    pub body: Option<String>,
+    pub status: Option<String>,
+    pub published_at: Patch<DateTime<Utc>>,
+    pub dateline: Patch<String>,
+    pub section: Patch<String>,
+    pub tags: Option<Vec<String>>,
+    pub bylines: Option<Vec<BylineInput>>,
+    pub language: Option<String>,
+    pub canonical_url: Patch<String>,
+}
+
+/// A related link as a client sent it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelatedInput {
+    Article(String),
+    External { url: String, title: String },
+}
+
+pub const MAX_RELATED_LINKS: usize = 50;
+pub const MAX_HEADLINE_CHARS: usize = 300;
+pub const MAX_SUMMARY_CHARS: usize = 2000;
+pub const MAX_SHORT_TEXT_CHARS: usize = 300;
+
+/// Collects field errors so a client hears about all of them at once.
+#[derive(Debug, Default)]
+pub struct Problems(pub Vec<FieldError>);
+
+impl Problems {
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Trims a required one-line text; `None` (after an error) when unusable.
+pub fn required_text(problems: &mut Problems, field: &str, value: &str, max: usize) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        problems.add(field, "must not be empty");
+        None
+    } else if value.chars().count() > max {
+        problems.add(field, format!("must be at most {max} characters"));
+        None
+    } else {
+        Some(value.to_owned())
+    }
+}
+
+/// Trims an optional text: blank becomes absent.
+pub fn optional_text(problems: &mut Problems, field: &str, value: Option<String>, max: usize) -> Option<String> {
+    let value = value?;
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    if trimmed.chars().count() > max {
+        problems.add(field, format!("must be at most {max} characters"));
+        return None;
+    }
+    Some(trimmed.to_owned())
+}
+
+/// An absolute http(s) URL.
+pub fn check_url(problems: &mut Problems, field: &str, value: Option<String>) -> Option<String> {
+    let value = value?;
+    match url::Url::parse(value.trim()) {
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {
+            Some(value.trim().to_owned())
+        }
+        _ => {
+            problems.add(field, "must be an absolute http or https URL");
+            None
+        }
+    }
+}
+
+/// A BCP 47 language tag in its common shape (`en`, `pt-BR`, `zh-Hant-TW`).
+pub fn check_language(problems: &mut Problems, value: &str) -> Option<String> {
+    let mut parts = value.split('-');
+    let primary_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if primary_ok && rest_ok {
+        Some(value.to_owned())
+    } else {
+        problems.add("language", "must be a BCP 47 language tag such as `en` or `pt-BR`");
+        None
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Patch<T> {
+    /// `null` clears, a value sets; an absent field is `Absent` via `#[serde(default)]`.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Into::into)
+    }
+}

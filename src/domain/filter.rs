@@ -1,0 +1,169 @@
+//! What a list asks for: filters, order, page size and the keyset cursor.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+
+use super::Reference;
+use crate::error::AppError;
+
+/// Which articles by status. Everything but `Public` needs a preview key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StatusFilter {
+    /// Published with a publication time that has come (`published`, the default).
+    #[default]
+    Public,
+    Draft,
+    /// Published with a future publication time.
+    Scheduled,
+    Any,
+}
+
+impl StatusFilter {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "published" => Some(Self::Public),
+            "draft" => Some(Self::Draft),
+            "scheduled" => Some(Self::Scheduled),
+            "any" => Some(Self::Any),
+            _ => None,
+        }
+    }
+}
+
+/// Article orders; each is a keyset (a timestamp, then the id as tie-break).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArticleSort {
+    /// Newest first (drafts, which have no publication date, by creation).
+    #[default]
+    PublishedDesc,
+    PublishedAsc,
+    UpdatedDesc,
+}
+
+impl ArticleSort {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "-published_at" => Some(Self::PublishedDesc),
+            "published_at" => Some(Self::PublishedAsc),
+            "-updated_at" => Some(Self::UpdatedDesc),
+            _ => None,
+        }
+    }
+
+    fn tag(self) -> char {
+        match self {
+            Self::PublishedDesc => 'p',
+            Self::PublishedAsc => 'a',
+            Self::UpdatedDesc => 'u',
+        }
+    }
+}
+
+/// Page size, 1–100.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit(u32);
+
+impl Limit {
+    pub const MAX: u32 = 100;
+
+    pub fn parse(value: &str, max: u32) -> Option<Self> {
+        value.parse::<u32>().ok().filter(|n| (1..=max).contains(n)).map(Self)
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+impl Default for Limit {
+    fn default() -> Self {
+        Self(20)
+    }
+}
+
+/// Where a page of articles starts: after the row with this sort key and id.
+/// Opaque to clients; it names its order so it cannot be replayed on another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticleCursor {
+    pub sort: ArticleSort,
+    pub at: DateTime<Utc>,
+    pub id: i64,
+}
+
+impl ArticleCursor {
+    pub fn encode(&self) -> String {
+        let raw = format!("{}:{}:{}", self.sort.tag(), self.at.timestamp_micros(), self.id);
+        URL_SAFE_NO_PAD.encode(raw)
+    }
+
+    pub fn decode(value: &str, sort: ArticleSort) -> Result<Self, AppError> {
+        let bad = || AppError::BadRequest("parameter `cursor` is not a valid cursor for this list and sort".into());
+        let raw = URL_SAFE_NO_PAD.decode(value).map_err(|_| bad())?;
+        let raw = std::str::from_utf8(&raw).map_err(|_| bad())?;
+        let mut parts = raw.splitn(3, ':');
+        let tag = parts.next().and_then(|t| t.chars().next()).ok_or_else(bad)?;
+        if tag != sort.tag() {
+            return Err(bad());
+        }
+        let micros: i64 = parts.next().and_then(|m| m.parse().ok()).ok_or_else(bad)?;
+        let id: i64 = parts.next().and_then(|i| i.parse().ok()).ok_or_else(bad)?;
+        let at = DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
+        Ok(Self { sort, at, id })
+    }
+}
+
+/// A page of an article list, everywhere (all articles, an author's, a tag's…).
+#[derive(Debug, Clone, Default)]
+pub struct ArticleFilter {
+    pub section: Option<String>,
+    /// All must match.
+    pub tags: Vec<String>,
+    pub author: Option<Reference>,
+    /// Inclusive.
+    pub published_after: Option<DateTime<Utc>>,
+    /// Exclusive.
+    pub published_before: Option<DateTime<Utc>>,
+    pub status: StatusFilter,
+    pub sort: ArticleSort,
+    pub limit: Limit,
+    pub cursor: Option<ArticleCursor>,
+    /// Only articles whose related links point at this article id.
+    pub links_to: Option<i64>,
+}
+
+/// A cursor over a list ordered by slug (authors, sections, tags).
+pub fn encode_slug_cursor(slug: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("s:{slug}"))
+}
+
+pub fn decode_slug_cursor(value: &str) -> Result<String, AppError> {
+    URL_SAFE_NO_PAD
+        .decode(value)
+        .ok()
+        .and_then(|raw| String::from_utf8(raw).ok())
+        .and_then(|raw| raw.strip_prefix("s:").map(str::to_owned))
+        .ok_or_else(|| AppError::BadRequest("parameter `cursor` is not a valid cursor for this list".into()))
+}
+
+/// One page of results and where the next one starts.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_roundtrip_and_refuse_other_orders() {
+        let at = DateTime::from_timestamp_micros(1_518_393_600_123_456).unwrap_or_default();
+        let cursor = ArticleCursor { sort: ArticleSort::PublishedDesc, at, id: 42 };
+        let encoded = cursor.encode();
+        assert_eq!(ArticleCursor::decode(&encoded, ArticleSort::PublishedDesc).ok(), Some(cursor));
+        assert!(ArticleCursor::decode(&encoded, ArticleSort::UpdatedDesc).is_err());
+        assert!(ArticleCursor::decode("not-a-cursor", ArticleSort::PublishedDesc).is_err());
+    }
+}

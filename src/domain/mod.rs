@@ -1,0 +1,14 @@
+//! Pure types and rules: slugs, statuses, visibility, filters, cursors,
+//! validation and body rendering. Depends on nothing else in the crate.
+
+pub mod access;
+pub mod article;
+pub mod filter;
+pub mod slug;
+pub mod text;
+pub mod time;
+
+pub use access::{Scope, Viewer};
+pub use article::*;
+pub use filter::*;
+pub use slug::{Reference, Slug};

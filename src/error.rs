@@ -1,0 +1,153 @@
+//! AppError: every failure a client can see, with its HTTP status, a stable
+//! code and its RFC 9457 problem+json rendering.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// One invalid field of a request body or query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Where the problem is, e.g. `headline`, `bylines[1].author`.
+    #[schema(example = "headline")]
+    pub field: String,
+    /// What is wrong with it.
+    #[schema(example = "must not be empty")]
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{entity} `{key}` not found")]
+    NotFound { entity: &'static str, key: String },
+    #[error("no route matches {0}")]
+    NoRoute(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the resource has changed since the ETag given in If-Match")]
+    PreconditionFailed,
+    #[error("the request body is larger than the limit of {0} bytes")]
+    PayloadTooLarge(usize),
+    #[error("the request body must be JSON (Content-Type: application/json)")]
+    UnsupportedMediaType,
+    #[error("the request is invalid")]
+    Invalid(Vec<FieldError>),
+    #[error("the database is unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn not_found(entity: &'static str, key: impl Into<String>) -> Self {
+        Self::NotFound { entity, key: key.into() }
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// Stable snake_case name of the error, part of the public contract.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "bad_request",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Forbidden(_) => "forbidden",
+            Self::NotFound { .. } | Self::NoRoute(_) => "not_found",
+            Self::Conflict(_) => "conflict",
+            Self::PreconditionFailed => "precondition_failed",
+            Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::Invalid(_) => "invalid",
+            Self::Unavailable => "unavailable",
+            Self::Internal(_) => "internal",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound { .. } | Self::NoRoute(_) => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The problem document sent to clients; internals never leave the process.
+    pub fn problem(&self) -> Problem {
+        let status = self.status();
+        Problem {
+            problem_type: format!("https://dateline.dev/problems/{}", self.code()),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: self.to_string(),
+            code: self.code().to_owned(),
+            errors: match self {
+                Self::Invalid(errors) => Some(errors.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+/// An RFC 9457 problem document (`application/problem+json`).
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "https://dateline.dev/problems/invalid", "title": "Unprocessable Entity",
+    "status": 422, "detail": "the request is invalid", "code": "invalid",
+    "errors": [{"field": "headline", "message": "must not be empty"}]
+}))]
+pub struct Problem {
+    /// URI naming the kind of problem.
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// Short summary: the HTTP reason phrase.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong with this request.
+    pub detail: String,
+    /// Stable snake_case error code.
+    pub code: String,
+    /// Field errors (422 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<FieldError>>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(source) = self {
+            tracing::error!(error = ?source, "internal error");
+        }
+        let mut response = HttpResponse::build(self.status());
+        response.insert_header((header::CONTENT_TYPE, "application/problem+json"));
+        if matches!(self, Self::Unauthorized(_)) {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+        }
+        response.body(serde_json::to_vec(&self.problem()).unwrap_or_default())
+    }
+}

@@ -1,0 +1,11 @@
+//! Dateline: a headless content API for newsrooms.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod rest;
+pub mod service;
+pub mod store;
+pub mod telemetry;

@@ -1,0 +1,230 @@
+//! Request extractors: the caller (`Viewer`), JSON bodies and query strings,
+//! each failing with a problem+json error instead of actix's defaults.
+
+use actix_web::dev::Payload;
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::app::AppState;
+use crate::domain::Viewer;
+use crate::error::{AppError, FieldError};
+use crate::service;
+
+fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state is not mounted")))
+}
+
+/// The Bearer token of a request, if it carries an Authorization header.
+fn bearer_token(req: &HttpRequest) -> Result<Option<String>, AppError> {
+    let Some(value) = req.headers().get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let malformed = || AppError::Unauthorized("the Authorization header must be `Bearer <key>`".into());
+    let value = value.to_str().map_err(|_| malformed())?;
+    let (scheme, token) = value.trim().split_once(' ').ok_or_else(malformed)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(malformed());
+    }
+    Ok(Some(token.trim().to_owned()))
+}
+
+impl FromRequest for Viewer {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer_token(req);
+        let state = state(req);
+        Box::pin(async move {
+            match token? {
+                None => Ok(Viewer::ANONYMOUS),
+                Some(token) => service::keys::authenticate(&state?.db, &token).await,
+            }
+        })
+    }
+}
+
+/// A caller allowed to write content: checked before the body is read, so a
+/// write without a key is a 401 whatever it sends.
+#[derive(Debug, Clone, Copy)]
+pub struct Writer(pub Viewer);
+
+impl FromRequest for Writer {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let viewer = Viewer::from_request(req, payload);
+        Box::pin(async move {
+            let viewer = viewer.await?;
+            viewer.require(crate::domain::Scope::Write)?;
+            Ok(Writer(viewer))
+        })
+    }
+}
+
+/// A JSON request body, size-limited, parsed strictly.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+/// A JSON body that may be left out entirely (e.g. publish's options).
+#[derive(Debug)]
+pub struct OptionalJsonBody<T>(pub Option<T>);
+
+fn is_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|mime| {
+            let mime = mime.trim().to_ascii_lowercase();
+            mime == "application/json" || (mime.starts_with("application/") && mime.ends_with("+json"))
+        })
+        .unwrap_or(false)
+}
+
+fn declared_length(req: &HttpRequest) -> Option<usize> {
+    req.headers().get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
+}
+
+/// Reads the whole body, refusing it as soon as it passes `limit` bytes.
+async fn read_limited(mut payload: Payload, limit: usize) -> Result<web::BytesMut, AppError> {
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|_| AppError::BadRequest("the request body could not be read".into()))?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::PayloadTooLarge(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// 400 for broken JSON, 422 (naming the field) for JSON of the wrong shape.
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let field = error.path().to_string();
+        let inner = error.into_inner();
+        let message = inner.to_string();
+        let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let field = if field == "." { String::new() } else { field };
+                AppError::Invalid(vec![FieldError::new(field, message)])
+            }
+            _ => AppError::BadRequest(format!("the request body is not valid JSON: {message}")),
+        }
+    })?;
+    deserializer
+        .end()
+        .map_err(|_| AppError::BadRequest("the request body has trailing characters after the JSON value".into()))?;
+    Ok(value)
+}
+
+async fn read_json<T: DeserializeOwned>(
+    state: Result<web::Data<AppState>, AppError>,
+    json: bool,
+    length: Option<usize>,
+    payload: Payload,
+    optional: bool,
+) -> Result<Option<T>, AppError> {
+    let limit = state?.settings.max_body;
+    if length.is_some_and(|n| n > limit) {
+        return Err(AppError::PayloadTooLarge(limit));
+    }
+    let bytes = read_limited(payload, limit).await?;
+    if optional && bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    if !json {
+        return Err(AppError::UnsupportedMediaType);
+    }
+    parse_json(&bytes).map(Some)
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let fut = read_json::<T>(state(req), is_json(req), declared_length(req), payload.take(), false);
+        Box::pin(async move {
+            fut.await?.map(JsonBody).ok_or_else(|| AppError::BadRequest("a JSON body is required".into()))
+        })
+    }
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let fut = read_json::<T>(state(req), is_json(req), declared_length(req), payload.take(), true);
+        Box::pin(async move { fut.await.map(OptionalJsonBody) })
+    }
+}
+
+/// The query string as ordered pairs (parameters may repeat).
+#[derive(Debug, Clone)]
+pub struct QueryPairs(pub Vec<(String, String)>);
+
+impl QueryPairs {
+    pub fn parse(query: &str) -> Result<Self, AppError> {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+            .map(Self)
+            .map_err(|_| AppError::BadRequest("the query string is malformed".into()))
+    }
+
+    /// Fails on the first parameter not in `allowed`, naming it.
+    pub fn only(&self, allowed: &[&str]) -> Result<(), AppError> {
+        match self.0.iter().find(|(name, _)| !allowed.contains(&name.as_str())) {
+            Some((name, _)) => Err(AppError::BadRequest(format!(
+                "unknown query parameter `{name}` (allowed: {})",
+                allowed.join(", ")
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// The single value of a parameter; a repeated one is a 400.
+    pub fn single(&self, name: &str) -> Result<Option<&str>, AppError> {
+        let mut values = self.0.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str());
+        let first = values.next();
+        if values.next().is_some() {
+            return Err(AppError::BadRequest(format!("query parameter `{name}` may be given only once")));
+        }
+        Ok(first)
+    }
+
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
+    }
+
+    /// The same query with `cursor` replaced, for the `Link: rel="next"` header.
+    pub fn with_cursor(&self, cursor: &str) -> String {
+        let mut pairs: Vec<(&str, &str)> =
+            self.0.iter().filter(|(n, _)| n != "cursor").map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        pairs.push(("cursor", cursor));
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+}
+
+impl FromRequest for QueryPairs {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(Self::parse(req.query_string()))
+    }
+}
+
+/// The `If-Match` header, if present.
+pub fn if_match(req: &HttpRequest) -> Option<String> {
+    req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(|v| v.trim().to_owned())
+}

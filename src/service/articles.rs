@@ -1,0 +1,516 @@
+//! Article use cases: read with visibility applied, list, write, publish,
+//! and related links.
+
+use chrono::{DateTime, Utc};
+use diesel::Connection;
+
+use super::choose_slug;
+use crate::domain::text::word_count;
+use crate::domain::time::{from_stored, now, to_stored};
+use crate::domain::{
+    check_language, check_url, optional_text, required_text, Article, ArticleCursor, ArticleFilter, ArticleInput,
+    Page, Problems, Reference, RelatedInput, RelatedLink, Role, Scope, Status, StatusFilter, Viewer,
+    MAX_HEADLINE_CHARS, MAX_RELATED_LINKS, MAX_SHORT_TEXT_CHARS, MAX_SUMMARY_CHARS,
+};
+use crate::error::AppError;
+use crate::store::articles::{self as store, ArticleRow, ArticleValues, StoredLink};
+use crate::store::{people, Db, DbConnection};
+
+/// One article as its page shows it: the article and its related links.
+#[derive(Debug, Clone)]
+pub struct ArticleDetail {
+    pub article: Article,
+    pub related: Vec<RelatedLink>,
+}
+
+fn not_found(reference: &Reference) -> AppError {
+    AppError::not_found("article", reference.to_string())
+}
+
+/// Drops what the viewer may not see from a list of related links.
+fn visible_links(links: Vec<RelatedLink>, viewer: &Viewer, now: DateTime<Utc>) -> Vec<RelatedLink> {
+    if viewer.can_preview() {
+        return links;
+    }
+    links
+        .into_iter()
+        .filter(|link| match link {
+            RelatedLink::Article(target) => crate::domain::is_public(target.status, target.published_at, now),
+            RelatedLink::External { .. } => true,
+        })
+        .collect()
+}
+
+/// Loads an article and its related links if the viewer may see it.
+fn load_detail(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    reference: &Reference,
+    now: DateTime<Utc>,
+) -> Result<ArticleDetail, AppError> {
+    let article = store::find(conn, reference)?.ok_or_else(|| not_found(reference))?;
+    if !viewer.can_preview() && !article.is_public(now) {
+        return Err(not_found(reference));
+    }
+    let related = visible_links(store::related(conn, article.id)?, viewer, now);
+    Ok(ArticleDetail { article, related })
+}
+
+/// One article by id or slug; drafts and scheduled ones only with a preview key.
+pub async fn get(db: &Db, viewer: &Viewer, reference: &str) -> Result<ArticleDetail, AppError> {
+    let (viewer, reference) = (*viewer, Reference::parse(reference));
+    db.run(move |conn| load_detail(conn, &viewer, &reference, now())).await
+}
+
+/// Checks that the viewer may ask for this status filter.
+fn authorize_filter(viewer: &Viewer, filter: &ArticleFilter) -> Result<(), AppError> {
+    if filter.status != StatusFilter::Public {
+        viewer.require(Scope::Preview)?;
+    }
+    Ok(())
+}
+
+/// Turns `limit + 1` rows into a page and the cursor after its last item.
+fn into_page(mut found: Vec<Article>, filter: &ArticleFilter) -> Page<Article> {
+    let limit = filter.limit.get() as usize;
+    let more = found.len() > limit;
+    found.truncate(limit);
+    let next_cursor = match found.last() {
+        Some(last) if more => Some(
+            ArticleCursor { sort: filter.sort, at: store::sort_key(last, filter.sort), id: last.id }.encode(),
+        ),
+        _ => None,
+    };
+    Page { items: found, next_cursor }
+}
+
+/// A page of articles; every list of articles goes through here.
+pub async fn list(db: &Db, viewer: &Viewer, filter: ArticleFilter) -> Result<Page<Article>, AppError> {
+    authorize_filter(viewer, &filter)?;
+    let found = db.run({
+        let filter = filter.clone();
+        move |conn| Ok(store::list(conn, &filter, now())?)
+    })
+    .await?;
+    Ok(into_page(found, &filter))
+}
+
+/// Which listing an article list is scoped to.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner {
+    Author,
+    Section,
+    Tag,
+}
+
+/// The articles of one author, section or tag (404 when it does not exist).
+pub async fn list_of(
+    db: &Db,
+    viewer: &Viewer,
+    owner: Owner,
+    reference: &str,
+    mut filter: ArticleFilter,
+) -> Result<Page<Article>, AppError> {
+    authorize_filter(viewer, &filter)?;
+    let reference = Reference::parse(reference);
+    let found = db.run({
+        let filter_template = filter.clone();
+        move |conn| {
+            let mut filter = filter_template;
+            match owner {
+                Owner::Author => {
+                    let author = people::find_author(conn, &reference)?
+                        .ok_or_else(|| AppError::not_found("author", reference.to_string()))?;
+                    filter.author = Some(Reference::Id(author.id));
+                }
+                Owner::Section => {
+                    let section = people::find_section(conn, &reference)?
+                        .ok_or_else(|| AppError::not_found("section", reference.to_string()))?;
+                    filter.section = Some(section.slug);
+                }
+                Owner::Tag => {
+                    let tag = people::find_tag(conn, &reference)?
+                        .ok_or_else(|| AppError::not_found("tag", reference.to_string()))?;
+                    filter.tags.push(tag.slug);
+                }
+            }
+            Ok(store::list(conn, &filter, now())?)
+        }
+    })
+    .await?;
+    filter.cursor = None;
+    Ok(into_page(found, &filter))
+}
+
+/// Most backlinks returned for one article.
+pub const MAX_BACKLINKS: u32 = 100;
+
+/// Articles whose related links point at this one, visibility applied to both ends.
+pub async fn backlinks(db: &Db, viewer: &Viewer, reference: &str) -> Result<Vec<Article>, AppError> {
+    let (viewer, reference) = (*viewer, Reference::parse(reference));
+    db.run(move |conn| {
+        let at = now();
+        let target = load_detail(conn, &viewer, &reference, at)?;
+        let filter = ArticleFilter {
+            links_to: Some(target.article.id),
+            status: if viewer.can_preview() { StatusFilter::Any } else { StatusFilter::Public },
+            limit: crate::domain::Limit::parse(&MAX_BACKLINKS.to_string(), MAX_BACKLINKS).unwrap_or_default(),
+            ..ArticleFilter::default()
+        };
+        let mut found = store::list(conn, &filter, at)?;
+        found.truncate(MAX_BACKLINKS as usize);
+        Ok(found)
+    })
+    .await
+}
+
+/// The related links of an article, as the viewer may see them.
+pub async fn related(db: &Db, viewer: &Viewer, reference: &str) -> Result<Vec<RelatedLink>, AppError> {
+    Ok(get(db, viewer, reference).await?.related)
+}
+
+/// Creates an article (a draft unless the input says `published`).
+pub async fn create(db: &Db, viewer: &Viewer, input: ArticleInput) -> Result<ArticleDetail, AppError> {
+    viewer.require(Scope::Write)?;
+    let viewer = *viewer;
+    db.run(move |conn| {
+        conn.transaction(|conn| {
+            let at = now();
+            let id = write_article(conn, None, input, at)?;
+            load_detail(conn, &viewer, &Reference::Id(id), at)
+        })
+    })
+    .await
+}
+
+/// Applies a partial update; `expected_version` (from If-Match) makes it conditional.
+pub async fn update(
+    db: &Db,
+    viewer: &Viewer,
+    reference: &str,
+    input: ArticleInput,
+    expected_version: Option<i64>,
+) -> Result<ArticleDetail, AppError> {
+    viewer.require(Scope::Write)?;
+    let (viewer, reference) = (*viewer, Reference::parse(reference));
+    db.run(move |conn| {
+        conn.transaction(|conn| {
+            let at = now();
+            let current = current_row(conn, &reference, expected_version)?;
+            let id = write_article(conn, Some(current), input, at)?;
+            load_detail(conn, &viewer, &Reference::Id(id), at)
+        })
+    })
+    .await
+}
+
+/// The stored row, checked against the version the client last saw.
+fn current_row(
+    conn: &mut DbConnection,
+    reference: &Reference,
+    expected_version: Option<i64>,
+) -> Result<ArticleRow, AppError> {
+    let row = store::find_row(conn, reference)?.ok_or_else(|| not_found(reference))?;
+    match expected_version {
+        Some(version) if version != row.version => Err(AppError::PreconditionFailed),
+        _ => Ok(row),
+    }
+}
+
+pub async fn delete(db: &Db, viewer: &Viewer, reference: &str, expected_version: Option<i64>) -> Result<(), AppError> {
+    viewer.require(Scope::Write)?;
+    let reference = Reference::parse(reference);
+    db.run(move |conn| {
+        conn.transaction(|conn| {
+            let row = current_row(conn, &reference, expected_version)?;
+            store::delete(conn, row.id)?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Publishes: `published_at` is the one given, else the one kept, else now.
+pub async fn publish(
+    db: &Db,
+    viewer: &Viewer,
+    reference: &str,
+    published_at: Option<DateTime<Utc>>,
+) -> Result<ArticleDetail, AppError> {
+    set_status(db, viewer, reference, Status::Published, published_at).await
+}
+
+/// Back to draft, keeping `published_at` so a later publish restores it.
+pub async fn unpublish(db: &Db, viewer: &Viewer, reference: &str) -> Result<ArticleDetail, AppError> {
+    set_status(db, viewer, reference, Status::Draft, None).await
+}
+
+async fn set_status(
+    db: &Db,
+    viewer: &Viewer,
+    reference: &str,
+    status: Status,
+    published_at: Option<DateTime<Utc>>,
+) -> Result<ArticleDetail, AppError> {
+    viewer.require(Scope::Write)?;
+    let (viewer, reference) = (*viewer, Reference::parse(reference));
+    db.run(move |conn| {
+        conn.transaction(|conn| {
+            let at = now();
+            let row = current_row(conn, &reference, None)?;
+            let mut values = ArticleValues::from(&row);
+            values.status = status.as_str().to_owned();
+            if status == Status::Published {
+                let when = published_at.map(to_stored).or(row.published_at).unwrap_or(to_stored(at));
+                values.published_at = Some(when);
+            }
+            bump(&mut values, at);
+            if !store::update(conn, row.id, row.version, &values)? {
+                return Err(AppError::Conflict("the article changed during the update; retry".into()));
+            }
+            load_detail(conn, &viewer, &Reference::Id(row.id), at)
+        })
+    })
+    .await
+}
+
+/// Marks a write: new version, new `updated_at`, sort key in step with the dates.
+fn bump(values: &mut ArticleValues, at: DateTime<Utc>) {
+    values.version += 1;
+    values.updated_at = to_stored(at);
+    values.sort_at = ArticleValues::sort_key(values.published_at, values.created_at);
+}
+
+/// Replaces the related links; every target must exist, none may repeat or be the article itself.
+pub async fn set_related(
+    db: &Db,
+    viewer: &Viewer,
+    reference: &str,
+    links: Vec<RelatedInput>,
+) -> Result<Vec<RelatedLink>, AppError> {
+    viewer.require(Scope::Write)?;
+    if links.len() > MAX_RELATED_LINKS {
+        return Err(AppError::invalid("", format!("at most {MAX_RELATED_LINKS} related links are allowed")));
+    }
+    let (viewer, reference) = (*viewer, Reference::parse(reference));
+    db.run(move |conn| {
+        conn.transaction(|conn| {
+            let at = now();
+            let row = current_row(conn, &reference, None)?;
+            let stored = check_related(conn, row.id, links)?;
+            store::replace_related(conn, row.id, &stored)?;
+            let mut values = ArticleValues::from(&row);
+            bump(&mut values, at);
+            store::update(conn, row.id, row.version, &values)?;
+            Ok(visible_links(store::related(conn, row.id)?, &viewer, at))
+        })
+    })
+    .await
+}
+
+fn check_related(conn: &mut DbConnection, own_id: i64, links: Vec<RelatedInput>) -> Result<Vec<StoredLink>, AppError> {
+    let references: Vec<Reference> = links
+        .iter()
+        .filter_map(|l| if let RelatedInput::Article(r) = l { Some(Reference::parse(r)) } else { None })
+        .collect();
+    let mut ids = store::resolve_ids(conn, &references)?.into_iter();
+    let mut problems = Problems::default();
+    let mut stored = Vec::with_capacity(links.len());
+    for (i, link) in links.into_iter().enumerate() {
+        match link {
+            RelatedInput::Article(reference) => match ids.next().flatten() {
+                None => problems.add(format!("[{i}].article"), format!("no article `{reference}`")),
+                Some(id) if id == own_id => problems.add(format!("[{i}].article"), "an article cannot link to itself"),
+                Some(id) if stored.contains(&StoredLink::Article(id)) => {
+                    problems.add(format!("[{i}].article"), "this article is already linked")
+                }
+                Some(id) => stored.push(StoredLink::Article(id)),
+            },
+            RelatedInput::External { url, title } => {
+                let url = check_url(&mut problems, &format!("[{i}].url"), Some(url));
+                let title = required_text(&mut problems, &format!("[{i}].title"), &title, MAX_SHORT_TEXT_CHARS);
+                if let (Some(url), Some(title)) = (url, title) {
+                    if stored.iter().any(|s| matches!(s, StoredLink::External { url: u, .. } if *u == url)) {
+                        problems.add(format!("[{i}].url"), "this URL is already linked");
+                    } else {
+                        stored.push(StoredLink::External { url, title });
+                    }
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(stored)
+    } else {
+        Err(AppError::Invalid(problems.0))
+    }
+}
+
+/// Validates an input against the current row (or defaults on create), then
+/// writes the article, its tags and bylines. Returns the article id.
+fn write_article(
+    conn: &mut DbConnection,
+    current: Option<ArticleRow>,
+    input: ArticleInput,
+    at: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let mut problems = Problems::default();
+    let stored_now = to_stored(at);
+
+    let headline = match (&input.headline, &current) {
+        (Some(h), _) => required_text(&mut problems, "headline", h, MAX_HEADLINE_CHARS),
+        (None, Some(row)) => Some(row.headline.clone()),
+        (None, None) => {
+            problems.add("headline", "is required");
+            None
+        }
+    };
+    let slug = match (&input.slug, &current) {
+        (None, Some(row)) => Some(row.slug.clone()),
+        (given, _) => choose_slug(
+            &mut problems,
+            given.as_deref(),
+            headline.as_deref().unwrap_or_default(),
+            "article",
+            |base| Ok(store::slugs_starting_with(conn, base)?),
+        )?
+        .map(|s| s.into_string()),
+    };
+    let summary = optional_text(&mut problems, "summary", input.summary.apply(current.as_ref().and_then(|r| r.summary.clone())), MAX_SUMMARY_CHARS);
+    let body = input.body.or_else(|| current.as_ref().map(|r| r.body.clone())).unwrap_or_default();
+    let status = match &input.status {
+        Some(s) => s.parse::<Status>().map_err(|_| problems.add("status", "must be `draft` or `published`")).ok(),
+        None => Some(current.as_ref().map(|r| r.status.parse().unwrap_or(Status::Draft)).unwrap_or(Status::Draft)),
+    };
+    let mut published_at = input.published_at.apply(current.as_ref().and_then(|r| r.published_at.map(from_stored))).map(to_stored);
+    if status == Some(Status::Published) && published_at.is_none() {
+        published_at = Some(stored_now);
+    }
+    let dateline = optional_text(&mut problems, "dateline", input.dateline.apply(current.as_ref().and_then(|r| r.dateline.clone())), MAX_SHORT_TEXT_CHARS);
+    let canonical_url = check_url(&mut problems, "canonical_url", input.canonical_url.apply(current.as_ref().and_then(|r| r.canonical_url.clone())));
+    let language = match (&input.language, &current) {
+        (Some(l), _) => check_language(&mut problems, l.trim()),
+        (None, Some(row)) => Some(row.language.clone()),
+        (None, None) => Some("en".to_owned()),
+    };
+    let section_id = resolve_section(conn, &mut problems, input.section, current.as_ref().and_then(|r| r.section_id))?;
+    let tag_ids = input.tags.map(|tags| resolve_tags(conn, &mut problems, &tags)).transpose()?;
+    let byline_entries = input.bylines.map(|b| resolve_bylines(conn, &mut problems, b)).transpose()?;
+
+    let (Some(headline), Some(slug), Some(status), Some(language), true) =
+        (headline, slug, status, language, problems.is_empty())
+    else {
+        return Err(AppError::Invalid(problems.0));
+    };
+
+    let slug_changed = current.as_ref().is_none_or(|r| r.slug != slug);
+    if slug_changed && store::find_row(conn, &Reference::Slug(slug.clone()))?.is_some() {
+        return Err(AppError::Conflict(format!("slug `{slug}` already exists")));
+    }
+
+    let created_at = current.as_ref().map(|r| r.created_at).unwrap_or(stored_now);
+    let mut values = ArticleValues {
+        slug,
+        headline,
+        summary,
+        word_count: word_count(&body),
+        body,
+        status: status.as_str().to_owned(),
+        published_at,
+        sort_at: stored_now,
+        created_at,
+        updated_at: stored_now,
+        dateline,
+        section_id,
+        language,
+        canonical_url,
+        version: current.as_ref().map(|r| r.version).unwrap_or(0),
+    };
+    bump(&mut values, at);
+
+    let id = match &current {
+        Some(row) => {
+            if !store::update(conn, row.id, row.version, &values)? {
+                return Err(AppError::PreconditionFailed);
+            }
+            row.id
+        }
+        None => store::insert(conn, &values)?,
+    };
+    if let Some(tag_ids) = tag_ids {
+        store::replace_tags(conn, id, &tag_ids)?;
+    }
+    if let Some(entries) = byline_entries {
+        store::replace_bylines(conn, id, &entries)?;
+    }
+    Ok(id)
+}
+
+fn resolve_section(
+    conn: &mut DbConnection,
+    problems: &mut Problems,
+    patch: crate::domain::Patch<String>,
+    current: Option<i64>,
+) -> Result<Option<i64>, AppError> {
+    use crate::domain::Patch;
+    match patch {
+        Patch::Absent => Ok(current),
+        Patch::Null => Ok(None),
+        Patch::Value(slug) => {
+            let found = people::resolve_sections(conn, &[Reference::Slug(slug.clone())])?;
+            match found.first() {
+                Some((id, _)) => Ok(Some(*id)),
+                None => {
+                    problems.add("section", format!("no section `{slug}`"));
+                    Ok(None)
+                }
+            }
+        }
+    }
+}
+
+fn resolve_tags(conn: &mut DbConnection, problems: &mut Problems, slugs: &[String]) -> Result<Vec<i64>, AppError> {
+    let references: Vec<Reference> = slugs.iter().map(|s| Reference::Slug(s.clone())).collect();
+    let found = people::resolve_tags(conn, &references)?;
+    let mut ids = Vec::with_capacity(slugs.len());
+    for (i, slug) in slugs.iter().enumerate() {
+        match found.iter().find(|(_, s)| s == slug) {
+            None => problems.add(format!("tags[{i}]"), format!("no tag `{slug}`")),
+            Some((id, _)) if ids.contains(id) => problems.add(format!("tags[{i}]"), format!("tag `{slug}` is listed twice")),
+            Some((id, _)) => ids.push(*id),
+        }
+    }
+    Ok(ids)
+}
+
+fn resolve_bylines(
+    conn: &mut DbConnection,
+    problems: &mut Problems,
+    bylines: Vec<crate::domain::BylineInput>,
+) -> Result<Vec<(i64, Role)>, AppError> {
+    let references: Vec<Reference> = bylines.iter().map(|b| Reference::parse(&b.author)).collect();
+    let found = people::resolve_authors(conn, &references)?;
+    let mut entries: Vec<(i64, Role)> = Vec::with_capacity(bylines.len());
+    for (i, (byline, reference)) in bylines.iter().zip(&references).enumerate() {
+        let role = match byline.role.as_deref() {
+            None => Some(Role::Author),
+            Some(r) => r.parse::<Role>().ok().or_else(|| {
+                problems.add(format!("bylines[{i}].role"), "must be author, contributor, editor or photographer");
+                None
+            }),
+        };
+        let author = found.iter().find(|(id, slug)| match reference {
+            Reference::Id(want) => id == want,
+            Reference::Slug(want) => slug == want,
+        });
+        match (author, role) {
+            (None, _) => problems.add(format!("bylines[{i}].author"), format!("no author `{}`", byline.author)),
+            (Some((id, _)), _) if entries.iter().any(|(e, _)| e == id) => {
+                problems.add(format!("bylines[{i}].author"), "this author is already on the byline")
+            }
+            (Some((id, _)), Some(role)) => entries.push((*id, role)),
+            (Some(_), None) => {}
+        }
+    }
+    Ok(entries)
+}

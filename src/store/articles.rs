@@ -1,0 +1,394 @@
+//! Article queries: one keyset list for every article list, a lookup by id or
+//! slug, writes, and the batched loading of tags, bylines and related links.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::connection::{DbConnection, MultiBackend};
+use super::people::{AuthorRow, SectionRow, TagRow};
+use super::schema::{article_tags, articles, authors, bylines, related_links, sections, tags};
+use crate::domain::time::{from_stored, to_stored};
+use crate::domain::{
+    Article, ArticleFilter, ArticleSort, Byline, LinkedArticle, Reference, RelatedLink, Role, Status, StatusFilter,
+};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = articles)]
+pub struct ArticleRow {
+    pub id: i64,
+    pub slug: String,
+    pub headline: String,
+    pub summary: Option<String>,
+    pub body: String,
+    pub status: String,
+    pub published_at: Option<NaiveDateTime>,
+    pub sort_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub dateline: Option<String>,
+    pub section_id: Option<i64>,
+    pub language: String,
+    pub canonical_url: Option<String>,
+    pub word_count: i32,
+    pub version: i64,
+}
+
+/// Every stored column of an article, for inserts and whole-row updates.
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = articles, treat_none_as_null = true)]
+pub struct ArticleValues {
+    pub slug: String,
+    pub headline: String,
+    pub summary: Option<String>,
+    pub body: String,
+    pub status: String,
+    pub published_at: Option<NaiveDateTime>,
+    pub sort_at: NaiveDateTime,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub dateline: Option<String>,
+    pub section_id: Option<i64>,
+    pub language: String,
+    pub canonical_url: Option<String>,
+    pub word_count: i32,
+    pub version: i64,
+}
+
+impl ArticleValues {
+    /// The default order's key: the publication date, else the creation date.
+    pub fn sort_key(published_at: Option<NaiveDateTime>, created_at: NaiveDateTime) -> NaiveDateTime {
+        published_at.unwrap_or(created_at)
+    }
+}
+
+impl From<&ArticleRow> for ArticleValues {
+    fn from(row: &ArticleRow) -> Self {
+        Self {
+            slug: row.slug.clone(),
+            headline: row.headline.clone(),
+            summary: row.summary.clone(),
+            body: row.body.clone(),
+            status: row.status.clone(),
+            published_at: row.published_at,
+            sort_at: row.sort_at,
+            created_at: row.created_at,
+            updated_at: row.updated_at,
+            dateline: row.dateline.clone(),
+            section_id: row.section_id,
+            language: row.language.clone(),
+            canonical_url: row.canonical_url.clone(),
+            word_count: row.word_count,
+            version: row.version,
+        }
+    }
+}
+
+fn parse_status(value: &str) -> Status {
+    // The CHECK constraint admits only the two values.
+    value.parse().unwrap_or(Status::Draft)
+}
+
+fn parse_role(value: &str) -> Role {
+    value.parse().unwrap_or(Role::Author)
+}
+
+fn into_article(row: ArticleRow, section: Option<SectionRow>) -> Article {
+    Article {
+        id: row.id,
+        slug: row.slug,
+        headline: row.headline,
+        summary: row.summary,
+        body: row.body,
+        status: parse_status(&row.status),
+        published_at: row.published_at.map(from_stored),
+        created_at: from_stored(row.created_at),
+        updated_at: from_stored(row.updated_at),
+        dateline: row.dateline,
+        language: row.language,
+        canonical_url: row.canonical_url,
+        word_count: row.word_count,
+        version: row.version,
+        section: section.map(Into::into),
+        tags: Vec::new(),
+        bylines: Vec::new(),
+    }
+}
+
+/// The stored row of an article, by id or slug, whatever its status.
+pub fn find_row(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Option<ArticleRow>> {
+    let query = articles::table.select(ArticleRow::as_select()).into_boxed::<MultiBackend>();
+    let query = match reference {
+        Reference::Id(id) => query.filter(articles::id.eq(*id)),
+        Reference::Slug(slug) => query.filter(articles::slug.eq(slug.clone())),
+    };
+    query.first(conn).optional()
+}
+
+/// One article with its section, tags and bylines (three statements), whatever its status.
+pub fn find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Option<Article>> {
+    let query = articles::table
+        .left_join(sections::table)
+        .select((ArticleRow::as_select(), Option::<SectionRow>::as_select()))
+        .into_boxed::<MultiBackend>();
+    let query = match reference {
+        Reference::Id(id) => query.filter(articles::id.eq(*id)),
+        Reference::Slug(slug) => query.filter(articles::slug.eq(slug.clone())),
+    };
+    let Some((row, section)) = query.first::<(ArticleRow, Option<SectionRow>)>(conn).optional()? else {
+        return Ok(None);
+    };
+    let mut found = hydrate(conn, vec![into_article(row, section)])?;
+    Ok(found.pop())
+}
+
+/// A page of articles (`limit + 1` rows, so the caller can tell if more follow),
+/// with section, tags and bylines: three statements whatever the page size.
+pub fn list(conn: &mut DbConnection, filter: &ArticleFilter, now: DateTime<Utc>) -> QueryResult<Vec<Article>> {
+    let now = to_stored(now);
+    let mut query = articles::table
+        .left_join(sections::table)
+        .select((ArticleRow::as_select(), Option::<SectionRow>::as_select()))
+        .into_boxed::<MultiBackend>();
+
+    query = match filter.status {
+        StatusFilter::Public => query
+            .filter(articles::status.eq(Status::Published.as_str()))
+            .filter(articles::published_at.assume_not_null().le(now)),
+        StatusFilter::Draft => query.filter(articles::status.eq(Status::Draft.as_str())),
+        StatusFilter::Scheduled => query
+            .filter(articles::status.eq(Status::Published.as_str()))
+            .filter(articles::published_at.assume_not_null().gt(now)),
+        StatusFilter::Any => query,
+    };
+    if let Some(section) = &filter.section {
+        query = query.filter(sections::slug.eq(section.clone()));
+    }
+    for tag in &filter.tags {
+        let tagged = article_tags::table
+            .inner_join(tags::table)
+            .filter(tags::slug.eq(tag.clone()))
+            .select(article_tags::article_id);
+        query = query.filter(articles::id.eq_any(tagged));
+    }
+    if let Some(author) = &filter.author {
+        let by_author = bylines::table.inner_join(authors::table).select(bylines::article_id);
+        query = match author {
+            Reference::Id(id) => query.filter(articles::id.eq_any(by_author.filter(authors::id.eq(*id)))),
+            Reference::Slug(slug) => {
+                query.filter(articles::id.eq_any(by_author.filter(authors::slug.eq(slug.clone()))))
+            }
+        };
+    }
+    if let Some(target) = filter.links_to {
+        let linking = related_links::table
+            .filter(related_links::target_article_id.eq(target))
+            .select(related_links::article_id);
+        query = query.filter(articles::id.eq_any(linking));
+    }
+    if let Some(after) = filter.published_after {
+        query = query.filter(articles::published_at.assume_not_null().ge(to_stored(after)));
+    }
+    if let Some(before) = filter.published_before {
+        query = query.filter(articles::published_at.assume_not_null().lt(to_stored(before)));
+    }
+
+    query = match filter.sort {
+        ArticleSort::PublishedDesc => query.order((articles::sort_at.desc(), articles::id.desc())),
+        ArticleSort::PublishedAsc => query.order((articles::sort_at.asc(), articles::id.asc())),
+        ArticleSort::UpdatedDesc => query.order((articles::updated_at.desc(), articles::id.desc())),
+    };
+    if let Some(cursor) = &filter.cursor {
+        let (at, id) = (to_stored(cursor.at), cursor.id);
+        query = match filter.sort {
+            ArticleSort::PublishedDesc => query.filter(
+                articles::sort_at.lt(at).or(articles::sort_at.eq(at).and(articles::id.lt(id))),
+            ),
+            ArticleSort::PublishedAsc => query.filter(
+                articles::sort_at.gt(at).or(articles::sort_at.eq(at).and(articles::id.gt(id))),
+            ),
+            ArticleSort::UpdatedDesc => query.filter(
+                articles::updated_at.lt(at).or(articles::updated_at.eq(at).and(articles::id.lt(id))),
+            ),
+        };
+    }
+    let rows: Vec<(ArticleRow, Option<SectionRow>)> =
+        query.limit(i64::from(filter.limit.get()) + 1).load(conn)?;
+    hydrate(conn, rows.into_iter().map(|(row, section)| into_article(row, section)).collect())
+}
+
+/// The keyset value of an article in a given order.
+pub fn sort_key(article: &Article, sort: ArticleSort) -> DateTime<Utc> {
+    match sort {
+        ArticleSort::PublishedDesc | ArticleSort::PublishedAsc => article.published_at.unwrap_or(article.created_at),
+        ArticleSort::UpdatedDesc => article.updated_at,
+    }
+}
+
+/// Fills in tags and bylines of many articles with one statement each.
+fn hydrate(conn: &mut DbConnection, mut found: Vec<Article>) -> QueryResult<Vec<Article>> {
+    if found.is_empty() {
+        return Ok(found);
+    }
+    let ids: Vec<i64> = found.iter().map(|a| a.id).collect();
+    let tag_rows: Vec<(i64, TagRow)> = article_tags::table
+        .inner_join(tags::table)
+        .filter(article_tags::article_id.eq_any(&ids))
+        .order((article_tags::article_id, article_tags::position))
+        .select((article_tags::article_id, TagRow::as_select()))
+        .load(conn)?;
+    let byline_rows: Vec<(i64, String, AuthorRow)> = bylines::table
+        .inner_join(authors::table)
+        .filter(bylines::article_id.eq_any(&ids))
+        .order((bylines::article_id, bylines::position))
+        .select((bylines::article_id, bylines::role, AuthorRow::as_select()))
+        .load(conn)?;
+
+    let mut tags_of: HashMap<i64, Vec<_>> = HashMap::new();
+    for (article_id, tag) in tag_rows {
+        tags_of.entry(article_id).or_default().push(tag.into());
+    }
+    let mut bylines_of: HashMap<i64, Vec<Byline>> = HashMap::new();
+    for (article_id, role, author) in byline_rows {
+        bylines_of
+            .entry(article_id)
+            .or_default()
+            .push(Byline { role: parse_role(&role), author: author.into() });
+    }
+    for article in &mut found {
+        article.tags = tags_of.remove(&article.id).unwrap_or_default();
+        article.bylines = bylines_of.remove(&article.id).unwrap_or_default();
+    }
+    Ok(found)
+}
+
+/// The ordered related links of an article, targets resolved (one statement).
+pub fn related(conn: &mut DbConnection, article_id: i64) -> QueryResult<Vec<RelatedLink>> {
+    type Target = (i64, String, String, String, Option<NaiveDateTime>);
+    let rows: Vec<(Option<String>, Option<String>, Option<Target>)> = related_links::table
+        .left_join(articles::table)
+        .filter(related_links::article_id.eq(article_id))
+        .order(related_links::position)
+        .select((
+            related_links::url,
+            related_links::title,
+            (articles::id, articles::slug, articles::headline, articles::status, articles::published_at).nullable(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(url, title, target)| match (target, url, title) {
+            (Some((id, slug, headline, status, published_at)), _, _) => Some(RelatedLink::Article(LinkedArticle {
+                id,
+                slug,
+                headline,
+                status: parse_status(&status),
+                published_at: published_at.map(from_stored),
+            })),
+            (None, Some(url), Some(title)) => Some(RelatedLink::External { url, title }),
+            _ => None,
+        })
+        .collect())
+}
+
+/// A related link as stored: an article id, or a URL and title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoredLink {
+    Article(i64),
+    External { url: String, title: String },
+}
+
+/// Replaces the related links of an article, keeping their order.
+pub fn replace_related(conn: &mut DbConnection, article_id: i64, links: &[StoredLink]) -> QueryResult<()> {
+    diesel::delete(related_links::table.filter(related_links::article_id.eq(article_id))).execute(conn)?;
+    for (position, link) in (0i32..).zip(links) {
+        let (target, url, title) = match link {
+            StoredLink::Article(id) => (Some(*id), None, None),
+            StoredLink::External { url, title } => (None, Some(url.as_str()), Some(title.as_str())),
+        };
+        diesel::insert_into(related_links::table)
+            .values((
+                related_links::article_id.eq(article_id),
+                related_links::position.eq(position),
+                related_links::target_article_id.eq(target),
+                related_links::url.eq(url),
+                related_links::title.eq(title),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn insert(conn: &mut DbConnection, values: &ArticleValues) -> QueryResult<i64> {
+    diesel::insert_into(articles::table).values(values).returning(articles::id).get_result(conn)
+}
+
+/// Writes the whole row if its version is still `expected_version`; false when stale.
+pub fn update(conn: &mut DbConnection, id: i64, expected_version: i64, values: &ArticleValues) -> QueryResult<bool> {
+    let changed = diesel::update(articles::table.filter(articles::id.eq(id)).filter(articles::version.eq(expected_version)))
+        .set(values)
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    Ok(diesel::delete(articles::table.filter(articles::id.eq(id))).execute(conn)? == 1)
+}
+
+pub fn replace_bylines(conn: &mut DbConnection, article_id: i64, entries: &[(i64, Role)]) -> QueryResult<()> {
+    diesel::delete(bylines::table.filter(bylines::article_id.eq(article_id))).execute(conn)?;
+    for (position, (author_id, role)) in (0i32..).zip(entries) {
+        diesel::insert_into(bylines::table)
+            .values((
+                bylines::article_id.eq(article_id),
+                bylines::author_id.eq(*author_id),
+                bylines::position.eq(position),
+                bylines::role.eq(role.as_str()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn replace_tags(conn: &mut DbConnection, article_id: i64, tag_ids: &[i64]) -> QueryResult<()> {
+    diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id))).execute(conn)?;
+    for (position, tag_id) in (0i32..).zip(tag_ids) {
+        diesel::insert_into(article_tags::table)
+            .values((
+                article_tags::article_id.eq(article_id),
+                article_tags::tag_id.eq(*tag_id),
+                article_tags::position.eq(position),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Ids of the articles named by `references`, in the same order (`None` when missing).
+pub fn resolve_ids(conn: &mut DbConnection, references: &[Reference]) -> QueryResult<Vec<Option<i64>>> {
+    let ids: Vec<i64> = references.iter().filter_map(|r| if let Reference::Id(id) = r { Some(*id) } else { None }).collect();
+    let slugs: Vec<String> =
+        references.iter().filter_map(|r| if let Reference::Slug(s) = r { Some(s.clone()) } else { None }).collect();
+    let found: Vec<(i64, String)> = articles::table
+        .filter(articles::id.eq_any(&ids).or(articles::slug.eq_any(&slugs)))
+        .select((articles::id, articles::slug))
+        .load(conn)?;
+    Ok(references
+        .iter()
+        .map(|r| {
+            found
+                .iter()
+                .find(|(id, slug)| match r {
+                    Reference::Id(want) => id == want,
+                    Reference::Slug(want) => slug == want,
+                })
+                .map(|(id, _)| *id)
+        })
+        .collect())
+}
+
+/// Existing article slugs that start with `base` (to make a derived slug unique).
+pub fn slugs_starting_with(conn: &mut DbConnection, base: &str) -> QueryResult<Vec<String>> {
+    articles::table.filter(articles::slug.like(format!("{base}%"))).select(articles::slug).load(conn)
+}

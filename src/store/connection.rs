@@ -1,0 +1,136 @@
+//! The one connection type for both backends, its pool and per-connection setup.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use diesel::connection::{Instrumentation, InstrumentationEvent, SimpleConnection};
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+/// A connection to either backend; every query is written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgres(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which database a `DATABASE_URL` names, chosen from its scheme (never by trial).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// A file path for the embedded SQLite.
+    Sqlite(String),
+    /// A libpq connection URL.
+    Postgres(String),
+}
+
+impl Location {
+    /// Parses `sqlite://PATH`, `sqlite:PATH`, a bare path, or `postgres(ql)://…`.
+    pub fn parse(database_url: &str) -> Result<Self, String> {
+        let trimmed = database_url.trim();
+        if trimmed.is_empty() {
+            return Err("DATABASE_URL is empty".into());
+        }
+        if trimmed.starts_with("postgres://") || trimmed.starts_with("postgresql://") {
+            let parsed = url::Url::parse(trimmed)
+                .map_err(|e| format!("DATABASE_URL is not a valid PostgreSQL URL: {e}"))?;
+            if parsed.host_str().is_none_or(str::is_empty) {
+                return Err("DATABASE_URL has no PostgreSQL host".into());
+            }
+            return Ok(Self::Postgres(trimmed.to_owned()));
+        }
+        if let Some(path) = trimmed.strip_prefix("sqlite://").or_else(|| trimmed.strip_prefix("sqlite:")) {
+            if path.is_empty() {
+                return Err("DATABASE_URL names no SQLite file".into());
+            }
+            return Ok(Self::Sqlite(path.to_owned()));
+        }
+        if let Some((scheme, _)) = trimmed.split_once("://") {
+            return Err(format!(
+                "DATABASE_URL has unsupported scheme `{scheme}` (use sqlite:// or postgres://)"
+            ));
+        }
+        Ok(Self::Sqlite(trimmed.to_owned()))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Opens one raw connection, with the per-connection setup applied.
+    pub fn connect(&self) -> Result<DbConnection, diesel::ConnectionError> {
+        match self {
+            Self::Postgres(url) => PgConnection::establish(url).map(DbConnection::Postgres),
+            Self::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(path)?;
+                // WAL lets readers run beside the writer; busy_timeout makes
+                // concurrent writers wait instead of failing; foreign keys are
+                // off by default in SQLite and our deletes depend on them.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Counts the SQL statements run over the pool: tests assert there is no N+1.
+#[derive(Debug, Clone, Default)]
+pub struct StatementCounter(Arc<AtomicU64>);
+
+impl StatementCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn instrumentation(&self) -> impl Instrumentation {
+        let count = Arc::clone(&self.0);
+        move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { .. } = event {
+                count.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+/// r2d2 manager that opens connections of the configured backend.
+pub struct Manager {
+    location: Location,
+    statements: StatementCounter,
+}
+
+impl Manager {
+    pub fn new(location: Location, statements: StatementCounter) -> Self {
+        Self { location, statements }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        let mut conn = self.location.connect().map_err(r2d2::Error::ConnectionError)?;
+        conn.set_instrumentation(self.statements.instrumentation());
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}

@@ -1,0 +1,161 @@
+//! Diesel only: the schema, connections and pool, migrations and queries.
+//! Nothing above `service` touches this module's tables directly.
+
+pub mod articles;
+pub mod connection;
+pub mod keys;
+pub mod people;
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::r2d2::Pool;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+pub use connection::{Backend, DbConnection, Location, StatementCounter};
+
+use crate::config::Settings;
+use crate::error::AppError;
+use connection::Manager;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// The pooled store. Cloning is cheap (the pool is shared).
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<Manager>,
+    backend: Backend,
+    statements: StatementCounter,
+}
+
+/// Why the store could not be opened; the CLI prints it on one line.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("{0}")]
+    BadUrl(String),
+    #[error("cannot open the database: {0}")]
+    Unreachable(String),
+    #[error("cannot migrate the database: {0}")]
+    Migration(String),
+}
+
+impl Db {
+    /// Checks the URL, connects, runs pending migrations and builds the pool.
+    pub fn open(settings: &Settings) -> Result<Self, OpenError> {
+        let location = Location::parse(&settings.database_url).map_err(OpenError::BadUrl)?;
+        let mut conn = location
+            .connect()
+            .map_err(|e| OpenError::Unreachable(describe_connection_error(&location, &e)))?;
+        migrate(&mut conn)?;
+        drop(conn);
+        let db = Self::with_pool(location, settings);
+        Ok(db)
+    }
+
+    /// A pool that connects on demand, without checking or migrating: what a
+    /// running server holds when its database goes away.
+    pub fn open_lazily(settings: &Settings) -> Result<Self, OpenError> {
+        let location = Location::parse(&settings.database_url).map_err(OpenError::BadUrl)?;
+        Ok(Self::with_pool(location, settings))
+    }
+
+    fn with_pool(location: Location, settings: &Settings) -> Self {
+        let backend = location.backend();
+        let statements = StatementCounter::default();
+        let pool = Pool::builder()
+            .max_size(settings.db_pool_size.max(1))
+            .min_idle(Some(0))
+            .connection_timeout(settings.db_timeout())
+            .idle_timeout(Some(Duration::from_secs(600)))
+            // A ping per checkout would add a statement to every request;
+            // broken connections are caught by `has_broken` instead.
+            .test_on_check_out(false)
+            .build_unchecked(Manager::new(location, statements.clone()));
+        Self { pool, backend, statements }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Statements run through this pool so far.
+    pub fn statements_run(&self) -> u64 {
+        self.statements.get()
+    }
+
+    /// Runs blocking diesel work on the blocking thread pool, inside the caller's span.
+    pub async fn run<F, R>(&self, work: F) -> Result<R, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<R, AppError> + Send + 'static,
+        R: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            let mut conn = pool.get().map_err(|e| {
+                tracing::warn!(error = %e, "no database connection");
+                AppError::Unavailable
+            })?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("database task failed: {e}")))?
+    }
+
+    /// Runs pending migrations through a pooled connection.
+    pub async fn migrate(&self) -> Result<(), AppError> {
+        self.run(|conn| migrate(conn).map_err(|e| AppError::Internal(anyhow::anyhow!(e.to_string()))))
+            .await
+    }
+
+    /// Whether the database answers a trivial query now.
+    pub async fn is_ready(&self) -> bool {
+        use diesel::connection::SimpleConnection;
+        self.run(|conn| conn.batch_execute("SELECT 1").map_err(AppError::from)).await.is_ok()
+    }
+}
+
+fn migrate(conn: &mut DbConnection) -> Result<(), OpenError> {
+    let result = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(drop),
+        DbConnection::Postgres(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(drop),
+    };
+    result.map_err(|e| OpenError::Migration(e.to_string()))
+}
+
+fn describe_connection_error(location: &Location, error: &diesel::ConnectionError) -> String {
+    let detail = error.to_string();
+    let detail = detail.lines().next().unwrap_or("unknown error").trim();
+    match location {
+        Location::Sqlite(path) => format!("SQLite file `{path}`: {detail}"),
+        Location::Postgres(_) => format!("PostgreSQL: {detail}"),
+    }
+}
+
+impl From<DieselError> for AppError {
+    fn from(error: DieselError) -> Self {
+        match &error {
+            DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                let what = if info.message().contains("slug") { "slug" } else { "value" };
+                AppError::Conflict(format!("that {what} is already taken"))
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                AppError::Conflict("it is still referenced by other content".into())
+            }
+            DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
+            | DieselError::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _)
+            | DieselError::BrokenTransactionManager => AppError::Unavailable,
+            DieselError::DatabaseError(_, info)
+                if info.message().contains("database is locked")
+                    || info.message().contains("terminating connection")
+                    || info.message().contains("server closed the connection") =>
+            {
+                AppError::Unavailable
+            }
+            _ => AppError::Internal(anyhow::anyhow!("database error: {error}")),
+        }
+    }
+}

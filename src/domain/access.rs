@@ -68,9 +68,9 @@ impl Viewer {
     pub fn require(&self, needed: Scope) -> Result<(), AppError> {
         match self.scope {
             None => Err(AppError::Unauthorized(format!("this needs a `{needed}` key"))),
-            Some(held) if held < needed => Err(AppError::Forbidden(format!(
-                "this needs a `{needed}` key; the key given is `{held}`"
-            ))),
+            Some(held) if held < needed => {
+                Err(AppError::Forbidden(format!("this needs a `{needed}` key; the key given is `{held}`")))
+            }
             Some(_) => Ok(()),
         }
     }

@@ -255,9 +255,7 @@ pub fn optional_text(problems: &mut Problems, field: &str, value: Option<String>
 pub fn check_url(problems: &mut Problems, field: &str, value: Option<String>) -> Option<String> {
     let value = value?;
     match url::Url::parse(value.trim()) {
-        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => {
-            Some(value.trim().to_owned())
-        }
+        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => Some(value.trim().to_owned()),
         _ => {
             problems.add(field, "must be an absolute http or https URL");
             None
@@ -268,9 +266,8 @@ pub fn check_url(problems: &mut Problems, field: &str, value: Option<String>) ->
 /// A BCP 47 language tag in its common shape (`en`, `pt-BR`, `zh-Hant-TW`).
 pub fn check_language(problems: &mut Problems, value: &str) -> Option<String> {
     let mut parts = value.split('-');
-    let primary_ok = parts
-        .next()
-        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let primary_ok =
+        parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
     let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     if primary_ok && rest_ok {
         Some(value.to_owned())

@@ -1,6 +1,6 @@
 //! Article bodies: CommonMark rendered to sanitised HTML, and word counts.
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Event, Options, Parser};
 
 /// Renders CommonMark to HTML, then sanitises it: raw HTML in the source
 /// never reaches a client unfiltered (scripts, handlers and styles go).
@@ -8,19 +8,24 @@ pub fn render_body(markdown: &str) -> String {
     let parser = Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH);
     let mut unsafe_html = String::with_capacity(markdown.len() * 5 / 4);
     html::push_html(&mut unsafe_html, parser);
-    ammonia::Builder::default()
-        .link_rel(Some("noopener noreferrer"))
-        .clean(&unsafe_html)
-        .to_string()
+    ammonia::Builder::default().link_rel(Some("noopener noreferrer")).clean(&unsafe_html).to_string()
 }
 
-/// Words in a body, counting runs of letters or digits (Markdown marks aside).
+/// Words of the text a reader sees: Markdown marks and raw HTML are not words.
 pub fn word_count(body: &str) -> i32 {
-    let count = body
-        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count();
+    let count: usize = Parser::new(body)
+        .map(|event| match event {
+            Event::Text(text) | Event::Code(text) => count_words(&text),
+            _ => 0,
+        })
+        .sum();
     i32::try_from(count).unwrap_or(i32::MAX)
+}
+
+fn count_words(text: &str) -> usize {
+    text.split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
 }
 
 #[cfg(test)]
@@ -37,7 +42,7 @@ mod tests {
 
     #[test]
     fn words_are_counted() {
-        assert_eq!(word_count("## Heading\n\nIt's a *fine* day, 2018."), 5);
+        assert_eq!(word_count("## Heading\n\nIt's a *fine* day, 2018.\n\n<div>not counted</div>"), 6);
         assert_eq!(word_count(""), 0);
     }
 }

@@ -10,8 +10,8 @@ use super::errors::{ReadErrors, WriteErrors};
 use super::extract::{if_match, JsonBody, OptionalJsonBody, QueryPairs, Writer};
 use super::middleware::{etag_matches, etag_of};
 use super::types::{
-    ArticleBody, ArticleList, ArticleRequest, ArticleSummary, BacklinkList, PublishRequest, RelatedBody,
-    RelatedList, RelatedRequest,
+    ArticleBody, ArticleList, ArticleRequest, ArticleSummary, BacklinkList, PublishRequest, RelatedBody, RelatedList,
+    RelatedRequest,
 };
 use crate::app::AppState;
 use crate::domain::time::parse_date_param;
@@ -111,10 +111,10 @@ pub fn article_filter(query: &QueryPairs) -> Result<ArticleFilter, AppError> {
     };
     let sort = match query.single("sort")? {
         None => ArticleSort::default(),
-        Some("relevance") => {
-            return Err(AppError::BadRequest("query parameter `sort`: `relevance` needs `q`".into()))
+        Some("relevance") => return Err(AppError::BadRequest("query parameter `sort`: `relevance` needs `q`".into())),
+        Some(v) => {
+            ArticleSort::parse(v).ok_or_else(|| bad_value("sort", "-published_at, published_at or -updated_at"))?
         }
-        Some(v) => ArticleSort::parse(v).ok_or_else(|| bad_value("sort", "-published_at, published_at or -updated_at"))?,
     };
     let limit = match query.single("limit")? {
         None => Limit::default(),

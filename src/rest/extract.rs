@@ -184,10 +184,9 @@ impl QueryPairs {
     /// Fails on the first parameter not in `allowed`, naming it.
     pub fn only(&self, allowed: &[&str]) -> Result<(), AppError> {
         match self.0.iter().find(|(name, _)| !allowed.contains(&name.as_str())) {
-            Some((name, _)) => Err(AppError::BadRequest(format!(
-                "unknown query parameter `{name}` (allowed: {})",
-                allowed.join(", ")
-            ))),
+            Some((name, _)) => {
+                Err(AppError::BadRequest(format!("unknown query parameter `{name}` (allowed: {})", allowed.join(", "))))
+            }
             None => Ok(()),
         }
     }

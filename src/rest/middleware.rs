@@ -69,15 +69,11 @@ pub async fn http_cache(
     let (head, payload) = res.into_parts();
     let bytes = body::to_bytes(payload).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
     let etag = etag_of(&bytes);
-    let cache_control =
-        if keyed { "private, no-store".to_owned() } else { format!("public, max-age={max_age}") };
+    let cache_control = if keyed { "private, no-store".to_owned() } else { format!("public, max-age={max_age}") };
 
     let not_modified = if_none_match.as_deref().is_some_and(|v| etag_matches(v, &etag));
-    let mut response = if not_modified {
-        HttpResponse::NotModified().finish()
-    } else {
-        head.set_body(bytes).map_into_boxed_body()
-    };
+    let mut response =
+        if not_modified { HttpResponse::NotModified().finish() } else { head.set_body(bytes).map_into_boxed_body() };
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);

@@ -141,7 +141,12 @@ impl From<RelatedLink> for RelatedBody {
     fn from(link: RelatedLink) -> Self {
         match link {
             RelatedLink::Article(a) => Self::Article {
-                article: LinkedArticleBody { id: a.id, slug: a.slug, headline: a.headline, published_at: a.published_at },
+                article: LinkedArticleBody {
+                    id: a.id,
+                    slug: a.slug,
+                    headline: a.headline,
+                    published_at: a.published_at,
+                },
             },
             RelatedLink::External { url, title } => Self::Link { url, title },
         }
@@ -318,9 +323,7 @@ impl From<ArticleRequest> for ArticleInput {
             dateline: r.dateline,
             section: r.section,
             tags: r.tags,
-            bylines: r
-                .bylines
-                .map(|b| b.into_iter().map(|b| BylineInput { author: b.author, role: b.role }).collect()),
+            bylines: r.bylines.map(|b| b.into_iter().map(|b| BylineInput { author: b.author, role: b.role }).collect()),
             language: r.language,
             canonical_url: r.canonical_url,
         }

@@ -8,9 +8,9 @@ use super::choose_slug;
 use crate::domain::text::word_count;
 use crate::domain::time::{from_stored, now, to_stored};
 use crate::domain::{
-    check_language, check_url, optional_text, required_text, Article, ArticleCursor, ArticleFilter, ArticleInput,
-    Page, Problems, Reference, RelatedInput, RelatedLink, Role, Scope, Status, StatusFilter, Viewer,
-    MAX_HEADLINE_CHARS, MAX_RELATED_LINKS, MAX_SHORT_TEXT_CHARS, MAX_SUMMARY_CHARS,
+    check_language, check_url, optional_text, required_text, Article, ArticleCursor, ArticleFilter, ArticleInput, Page,
+    Problems, Reference, RelatedInput, RelatedLink, Role, Scope, Status, StatusFilter, Viewer, MAX_HEADLINE_CHARS,
+    MAX_RELATED_LINKS, MAX_SHORT_TEXT_CHARS, MAX_SUMMARY_CHARS,
 };
 use crate::error::AppError;
 use crate::store::articles::{self as store, ArticleRow, ArticleValues, StoredLink};
@@ -76,9 +76,9 @@ fn into_page(mut found: Vec<Article>, filter: &ArticleFilter) -> Page<Article> {
     let more = found.len() > limit;
     found.truncate(limit);
     let next_cursor = match found.last() {
-        Some(last) if more => Some(
-            ArticleCursor { sort: filter.sort, at: store::sort_key(last, filter.sort), id: last.id }.encode(),
-        ),
+        Some(last) if more => {
+            Some(ArticleCursor { sort: filter.sort, at: store::sort_key(last, filter.sort), id: last.id }.encode())
+        }
         _ => None,
     };
     Page { items: found, next_cursor }
@@ -87,11 +87,12 @@ fn into_page(mut found: Vec<Article>, filter: &ArticleFilter) -> Page<Article> {
 /// A page of articles; every list of articles goes through here.
 pub async fn list(db: &Db, viewer: &Viewer, filter: ArticleFilter) -> Result<Page<Article>, AppError> {
     authorize_filter(viewer, &filter)?;
-    let found = db.run({
-        let filter = filter.clone();
-        move |conn| Ok(store::list(conn, &filter, now())?)
-    })
-    .await?;
+    let found = db
+        .run({
+            let filter = filter.clone();
+            move |conn| Ok(store::list(conn, &filter, now())?)
+        })
+        .await?;
     Ok(into_page(found, &filter))
 }
 
@@ -113,31 +114,32 @@ pub async fn list_of(
 ) -> Result<Page<Article>, AppError> {
     authorize_filter(viewer, &filter)?;
     let reference = Reference::parse(reference);
-    let found = db.run({
-        let filter_template = filter.clone();
-        move |conn| {
-            let mut filter = filter_template;
-            match owner {
-                Owner::Author => {
-                    let author = people::find_author(conn, &reference)?
-                        .ok_or_else(|| AppError::not_found("author", reference.to_string()))?;
-                    filter.author = Some(Reference::Id(author.id));
+    let found = db
+        .run({
+            let filter_template = filter.clone();
+            move |conn| {
+                let mut filter = filter_template;
+                match owner {
+                    Owner::Author => {
+                        let author = people::find_author(conn, &reference)?
+                            .ok_or_else(|| AppError::not_found("author", reference.to_string()))?;
+                        filter.author = Some(Reference::Id(author.id));
+                    }
+                    Owner::Section => {
+                        let section = people::find_section(conn, &reference)?
+                            .ok_or_else(|| AppError::not_found("section", reference.to_string()))?;
+                        filter.section = Some(section.slug);
+                    }
+                    Owner::Tag => {
+                        let tag = people::find_tag(conn, &reference)?
+                            .ok_or_else(|| AppError::not_found("tag", reference.to_string()))?;
+                        filter.tags.push(tag.slug);
+                    }
                 }
-                Owner::Section => {
-                    let section = people::find_section(conn, &reference)?
-                        .ok_or_else(|| AppError::not_found("section", reference.to_string()))?;
-                    filter.section = Some(section.slug);
-                }
-                Owner::Tag => {
-                    let tag = people::find_tag(conn, &reference)?
-                        .ok_or_else(|| AppError::not_found("tag", reference.to_string()))?;
-                    filter.tags.push(tag.slug);
-                }
+                Ok(store::list(conn, &filter, now())?)
             }
-            Ok(store::list(conn, &filter, now())?)
-        }
-    })
-    .await?;
+        })
+        .await?;
     filter.cursor = None;
     Ok(into_page(found, &filter))
 }
@@ -367,27 +369,40 @@ fn write_article(
     };
     let slug = match (&input.slug, &current) {
         (None, Some(row)) => Some(row.slug.clone()),
-        (given, _) => choose_slug(
-            &mut problems,
-            given.as_deref(),
-            headline.as_deref().unwrap_or_default(),
-            "article",
-            |base| Ok(store::slugs_starting_with(conn, base)?),
-        )?
-        .map(|s| s.into_string()),
+        (given, _) => {
+            choose_slug(&mut problems, given.as_deref(), headline.as_deref().unwrap_or_default(), "article", |base| {
+                Ok(store::slugs_starting_with(conn, base)?)
+            })?
+            .map(|s| s.into_string())
+        }
     };
-    let summary = optional_text(&mut problems, "summary", input.summary.apply(current.as_ref().and_then(|r| r.summary.clone())), MAX_SUMMARY_CHARS);
+    let summary = optional_text(
+        &mut problems,
+        "summary",
+        input.summary.apply(current.as_ref().and_then(|r| r.summary.clone())),
+        MAX_SUMMARY_CHARS,
+    );
     let body = input.body.or_else(|| current.as_ref().map(|r| r.body.clone())).unwrap_or_default();
     let status = match &input.status {
         Some(s) => s.parse::<Status>().map_err(|_| problems.add("status", "must be `draft` or `published`")).ok(),
         None => Some(current.as_ref().map(|r| r.status.parse().unwrap_or(Status::Draft)).unwrap_or(Status::Draft)),
     };
-    let mut published_at = input.published_at.apply(current.as_ref().and_then(|r| r.published_at.map(from_stored))).map(to_stored);
+    let mut published_at =
+        input.published_at.apply(current.as_ref().and_then(|r| r.published_at.map(from_stored))).map(to_stored);
     if status == Some(Status::Published) && published_at.is_none() {
         published_at = Some(stored_now);
     }
-    let dateline = optional_text(&mut problems, "dateline", input.dateline.apply(current.as_ref().and_then(|r| r.dateline.clone())), MAX_SHORT_TEXT_CHARS);
-    let canonical_url = check_url(&mut problems, "canonical_url", input.canonical_url.apply(current.as_ref().and_then(|r| r.canonical_url.clone())));
+    let dateline = optional_text(
+        &mut problems,
+        "dateline",
+        input.dateline.apply(current.as_ref().and_then(|r| r.dateline.clone())),
+        MAX_SHORT_TEXT_CHARS,
+    );
+    let canonical_url = check_url(
+        &mut problems,
+        "canonical_url",
+        input.canonical_url.apply(current.as_ref().and_then(|r| r.canonical_url.clone())),
+    );
     let language = match (&input.language, &current) {
         (Some(l), _) => check_language(&mut problems, l.trim()),
         (None, Some(row)) => Some(row.language.clone()),
@@ -476,7 +491,9 @@ fn resolve_tags(conn: &mut DbConnection, problems: &mut Problems, slugs: &[Strin
     for (i, slug) in slugs.iter().enumerate() {
         match found.iter().find(|(_, s)| s == slug) {
             None => problems.add(format!("tags[{i}]"), format!("no tag `{slug}`")),
-            Some((id, _)) if ids.contains(id) => problems.add(format!("tags[{i}]"), format!("tag `{slug}` is listed twice")),
+            Some((id, _)) if ids.contains(id) => {
+                problems.add(format!("tags[{i}]"), format!("tag `{slug}` is listed twice"))
+            }
             Some((id, _)) => ids.push(*id),
         }
     }

@@ -77,7 +77,8 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
         people::save_tag(db, &editor, None, TagInput { slug: Some(t.slug), name: Some(t.name) }).await?;
     }
     for a in newsroom.authors {
-        let input = AuthorInput { slug: Some(a.slug), name: Some(a.name), bio: a.bio.into(), avatar_url: Patch::Absent };
+        let input =
+            AuthorInput { slug: Some(a.slug), name: Some(a.name), bio: a.bio.into(), avatar_url: Patch::Absent };
         people::save_author(db, &editor, None, input).await?;
     }
     let mut links = Vec::new();
@@ -93,7 +94,9 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
             dateline: a.dateline.into(),
             section: Patch::Value(a.section),
             tags: Some(a.tags),
-            bylines: Some(a.bylines.into_iter().map(|b| BylineInput { author: b.author, role: Some(b.role) }).collect()),
+            bylines: Some(
+                a.bylines.into_iter().map(|b| BylineInput { author: b.author, role: Some(b.role) }).collect(),
+            ),
             language: None,
             canonical_url: Patch::Absent,
         };

@@ -96,9 +96,8 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Viewer, AppError> {
             return Err(AppError::Unauthorized("the API key has been revoked".into()));
         }
         let at = now();
-        let stale = key
-            .last_used_at
-            .is_none_or(|last| at - from_stored(last) >= Duration::seconds(TOUCH_INTERVAL_SECONDS));
+        let stale =
+            key.last_used_at.is_none_or(|last| at - from_stored(last) >= Duration::seconds(TOUCH_INTERVAL_SECONDS));
         if stale {
             keys::touch(conn, key.id, to_stored(at))?;
         }
@@ -127,11 +126,12 @@ pub async fn list(db: &Db) -> Result<Vec<KeyInfo>, AppError> {
 /// Revokes the key with this id or prefix; 404 when no active key matches.
 pub async fn revoke(db: &Db, id_or_prefix: &str) -> Result<(), AppError> {
     let target = id_or_prefix.trim().to_owned();
-    let revoked = db.run({
-        let target = target.clone();
-        move |conn| Ok(keys::revoke(conn, &target, to_stored(now()))?)
-    })
-    .await?;
+    let revoked = db
+        .run({
+            let target = target.clone();
+            move |conn| Ok(keys::revoke(conn, &target, to_stored(now()))?)
+        })
+        .await?;
     if revoked == 0 {
         return Err(AppError::not_found("active key", target));
     }

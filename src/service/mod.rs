@@ -3,8 +3,8 @@
 //! call only these, so validation and visibility exist once.
 
 pub mod articles;
-pub mod keys;
 pub mod demo;
+pub mod keys;
 pub mod people;
 
 use crate::domain::Slug;
@@ -14,10 +14,7 @@ pub(crate) fn unique_slug(base: Slug, taken: &[String]) -> Slug {
     if !taken.iter().any(|t| t == base.as_str()) {
         return base;
     }
-    (2..)
-        .map(|n| base.with_suffix(n))
-        .find(|candidate| !taken.iter().any(|t| t == candidate.as_str()))
-        .unwrap_or(base)
+    (2..).map(|n| base.with_suffix(n)).find(|candidate| !taken.iter().any(|t| t == candidate.as_str())).unwrap_or(base)
 }
 
 /// Parses a client-given slug, or derives one from `text` and makes it unique.

@@ -97,7 +97,9 @@ fn in_use(kind: &'static str, reference: &Reference, what: &str) -> impl FnOnce(
 pub async fn get_author(db: &Db, reference: &str) -> Result<Author, AppError> {
     let reference = Reference::parse(reference);
     db.run(move |conn| {
-        store::find_author(conn, &reference)?.map(Into::into).ok_or_else(|| AppError::not_found("author", reference.to_string()))
+        store::find_author(conn, &reference)?
+            .map(Into::into)
+            .ok_or_else(|| AppError::not_found("author", reference.to_string()))
     })
     .await
 }
@@ -109,13 +111,20 @@ pub async fn list_authors(db: &Db, page: SlugPage) -> Result<Page<Author>, AppEr
     Ok(into_page(rows.into_iter().map(Author::from).collect(), limit, |a| &a.slug))
 }
 
-pub async fn save_author(db: &Db, viewer: &Viewer, reference: Option<&str>, input: AuthorInput) -> Result<Author, AppError> {
+pub async fn save_author(
+    db: &Db,
+    viewer: &Viewer,
+    reference: Option<&str>,
+    input: AuthorInput,
+) -> Result<Author, AppError> {
     viewer.require(Scope::Write)?;
     let reference = reference.map(Reference::parse);
     db.run(move |conn| {
         conn.transaction(|conn| {
             let current = match &reference {
-                Some(r) => Some(store::find_author(conn, r)?.ok_or_else(|| AppError::not_found("author", r.to_string()))?),
+                Some(r) => {
+                    Some(store::find_author(conn, r)?.ok_or_else(|| AppError::not_found("author", r.to_string()))?)
+                }
                 None => None,
             };
             let mut problems = Problems::default();
@@ -128,8 +137,17 @@ pub async fn save_author(db: &Db, viewer: &Viewer, reference: Option<&str>, inpu
                 "author",
                 store::author_slugs_starting_with,
             )?;
-            let bio = optional_text(&mut problems, "bio", input.bio.apply(current.as_ref().and_then(|c| c.bio.clone())), MAX_SUMMARY_CHARS);
-            let avatar_url = check_url(&mut problems, "avatar_url", input.avatar_url.apply(current.as_ref().and_then(|c| c.avatar_url.clone())));
+            let bio = optional_text(
+                &mut problems,
+                "bio",
+                input.bio.apply(current.as_ref().and_then(|c| c.bio.clone())),
+                MAX_SUMMARY_CHARS,
+            );
+            let avatar_url = check_url(
+                &mut problems,
+                "avatar_url",
+                input.avatar_url.apply(current.as_ref().and_then(|c| c.avatar_url.clone())),
+            );
             let (Some(name), Some(slug), true) = (name, slug, problems.is_empty()) else {
                 return Err(AppError::Invalid(problems.0));
             };
@@ -152,7 +170,9 @@ pub async fn save_author(db: &Db, viewer: &Viewer, reference: Option<&str>, inpu
                 }
                 None => store::insert_author(conn, &values)?,
             };
-            store::find_author(conn, &Reference::Id(id))?.map(Into::into).ok_or_else(|| AppError::not_found("author", id.to_string()))
+            store::find_author(conn, &Reference::Id(id))?
+                .map(Into::into)
+                .ok_or_else(|| AppError::not_found("author", id.to_string()))
         })
     })
     .await
@@ -162,7 +182,8 @@ pub async fn delete_author(db: &Db, viewer: &Viewer, reference: &str) -> Result<
     viewer.require(Scope::Write)?;
     let reference = Reference::parse(reference);
     db.run(move |conn| {
-        let row = store::find_author(conn, &reference)?.ok_or_else(|| AppError::not_found("author", reference.to_string()))?;
+        let row = store::find_author(conn, &reference)?
+            .ok_or_else(|| AppError::not_found("author", reference.to_string()))?;
         store::delete_author(conn, row.id).map_err(AppError::from).map_err(in_use("author", &reference, "bylines"))?;
         Ok(())
     })
@@ -174,7 +195,9 @@ pub async fn delete_author(db: &Db, viewer: &Viewer, reference: &str) -> Result<
 pub async fn get_section(db: &Db, reference: &str) -> Result<Section, AppError> {
     let reference = Reference::parse(reference);
     db.run(move |conn| {
-        store::find_section(conn, &reference)?.map(Into::into).ok_or_else(|| AppError::not_found("section", reference.to_string()))
+        store::find_section(conn, &reference)?
+            .map(Into::into)
+            .ok_or_else(|| AppError::not_found("section", reference.to_string()))
     })
     .await
 }
@@ -186,13 +209,20 @@ pub async fn list_sections(db: &Db, page: SlugPage) -> Result<Page<Section>, App
     Ok(into_page(rows.into_iter().map(Section::from).collect(), limit, |s| &s.slug))
 }
 
-pub async fn save_section(db: &Db, viewer: &Viewer, reference: Option<&str>, input: SectionInput) -> Result<Section, AppError> {
+pub async fn save_section(
+    db: &Db,
+    viewer: &Viewer,
+    reference: Option<&str>,
+    input: SectionInput,
+) -> Result<Section, AppError> {
     viewer.require(Scope::Write)?;
     let reference = reference.map(Reference::parse);
     db.run(move |conn| {
         conn.transaction(|conn| {
             let current = match &reference {
-                Some(r) => Some(store::find_section(conn, r)?.ok_or_else(|| AppError::not_found("section", r.to_string()))?),
+                Some(r) => {
+                    Some(store::find_section(conn, r)?.ok_or_else(|| AppError::not_found("section", r.to_string()))?)
+                }
                 None => None,
             };
             let mut problems = Problems::default();
@@ -225,7 +255,9 @@ pub async fn save_section(db: &Db, viewer: &Viewer, reference: Option<&str>, inp
                 }
                 None => store::insert_section(conn, &values)?,
             };
-            store::find_section(conn, &Reference::Id(id))?.map(Into::into).ok_or_else(|| AppError::not_found("section", id.to_string()))
+            store::find_section(conn, &Reference::Id(id))?
+                .map(Into::into)
+                .ok_or_else(|| AppError::not_found("section", id.to_string()))
         })
     })
     .await
@@ -235,8 +267,11 @@ pub async fn delete_section(db: &Db, viewer: &Viewer, reference: &str) -> Result
     viewer.require(Scope::Write)?;
     let reference = Reference::parse(reference);
     db.run(move |conn| {
-        let row = store::find_section(conn, &reference)?.ok_or_else(|| AppError::not_found("section", reference.to_string()))?;
-        store::delete_section(conn, row.id).map_err(AppError::from).map_err(in_use("section", &reference, "articles"))?;
+        let row = store::find_section(conn, &reference)?
+            .ok_or_else(|| AppError::not_found("section", reference.to_string()))?;
+        store::delete_section(conn, row.id)
+            .map_err(AppError::from)
+            .map_err(in_use("section", &reference, "articles"))?;
         Ok(())
     })
     .await
@@ -247,7 +282,9 @@ pub async fn delete_section(db: &Db, viewer: &Viewer, reference: &str) -> Result
 pub async fn get_tag(db: &Db, reference: &str) -> Result<Tag, AppError> {
     let reference = Reference::parse(reference);
     db.run(move |conn| {
-        store::find_tag(conn, &reference)?.map(Into::into).ok_or_else(|| AppError::not_found("tag", reference.to_string()))
+        store::find_tag(conn, &reference)?
+            .map(Into::into)
+            .ok_or_else(|| AppError::not_found("tag", reference.to_string()))
     })
     .await
 }
@@ -292,7 +329,9 @@ pub async fn save_tag(db: &Db, viewer: &Viewer, reference: Option<&str>, input: 
                 }
                 None => store::insert_tag(conn, &values)?,
             };
-            store::find_tag(conn, &Reference::Id(id))?.map(Into::into).ok_or_else(|| AppError::not_found("tag", id.to_string()))
+            store::find_tag(conn, &Reference::Id(id))?
+                .map(Into::into)
+                .ok_or_else(|| AppError::not_found("tag", id.to_string()))
         })
     })
     .await
@@ -302,7 +341,8 @@ pub async fn delete_tag(db: &Db, viewer: &Viewer, reference: &str) -> Result<(),
     viewer.require(Scope::Write)?;
     let reference = Reference::parse(reference);
     db.run(move |conn| {
-        let row = store::find_tag(conn, &reference)?.ok_or_else(|| AppError::not_found("tag", reference.to_string()))?;
+        let row =
+            store::find_tag(conn, &reference)?.ok_or_else(|| AppError::not_found("tag", reference.to_string()))?;
         store::delete_tag(conn, row.id).map_err(AppError::from).map_err(in_use("tag", &reference, "articles"))?;
         Ok(())
     })

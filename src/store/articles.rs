@@ -182,9 +182,8 @@ pub fn list(conn: &mut DbConnection, filter: &ArticleFilter, now: DateTime<Utc>)
         };
     }
     if let Some(target) = filter.links_to {
-        let linking = related_links::table
-            .filter(related_links::target_article_id.eq(target))
-            .select(related_links::article_id);
+        let linking =
+            related_links::table.filter(related_links::target_article_id.eq(target)).select(related_links::article_id);
         query = query.filter(articles::id.eq_any(linking));
     }
     if let Some(after) = filter.published_after {
@@ -202,19 +201,18 @@ pub fn list(conn: &mut DbConnection, filter: &ArticleFilter, now: DateTime<Utc>)
     if let Some(cursor) = &filter.cursor {
         let (at, id) = (to_stored(cursor.at), cursor.id);
         query = match filter.sort {
-            ArticleSort::PublishedDesc => query.filter(
-                articles::sort_at.lt(at).or(articles::sort_at.eq(at).and(articles::id.lt(id))),
-            ),
-            ArticleSort::PublishedAsc => query.filter(
-                articles::sort_at.gt(at).or(articles::sort_at.eq(at).and(articles::id.gt(id))),
-            ),
-            ArticleSort::UpdatedDesc => query.filter(
-                articles::updated_at.lt(at).or(articles::updated_at.eq(at).and(articles::id.lt(id))),
-            ),
+            ArticleSort::PublishedDesc => {
+                query.filter(articles::sort_at.lt(at).or(articles::sort_at.eq(at).and(articles::id.lt(id))))
+            }
+            ArticleSort::PublishedAsc => {
+                query.filter(articles::sort_at.gt(at).or(articles::sort_at.eq(at).and(articles::id.gt(id))))
+            }
+            ArticleSort::UpdatedDesc => {
+                query.filter(articles::updated_at.lt(at).or(articles::updated_at.eq(at).and(articles::id.lt(id))))
+            }
         };
     }
-    let rows: Vec<(ArticleRow, Option<SectionRow>)> =
-        query.limit(i64::from(filter.limit.get()) + 1).load(conn)?;
+    let rows: Vec<(ArticleRow, Option<SectionRow>)> = query.limit(i64::from(filter.limit.get()) + 1).load(conn)?;
     hydrate(conn, rows.into_iter().map(|(row, section)| into_article(row, section)).collect())
 }
 
@@ -251,10 +249,7 @@ fn hydrate(conn: &mut DbConnection, mut found: Vec<Article>) -> QueryResult<Vec<
     }
     let mut bylines_of: HashMap<i64, Vec<Byline>> = HashMap::new();
     for (article_id, role, author) in byline_rows {
-        bylines_of
-            .entry(article_id)
-            .or_default()
-            .push(Byline { role: parse_role(&role), author: author.into() });
+        bylines_of.entry(article_id).or_default().push(Byline { role: parse_role(&role), author: author.into() });
     }
     for article in &mut found {
         article.tags = tags_of.remove(&article.id).unwrap_or_default();
@@ -326,9 +321,10 @@ pub fn insert(conn: &mut DbConnection, values: &ArticleValues) -> QueryResult<i6
 
 /// Writes the whole row if its version is still `expected_version`; false when stale.
 pub fn update(conn: &mut DbConnection, id: i64, expected_version: i64, values: &ArticleValues) -> QueryResult<bool> {
-    let changed = diesel::update(articles::table.filter(articles::id.eq(id)).filter(articles::version.eq(expected_version)))
-        .set(values)
-        .execute(conn)?;
+    let changed =
+        diesel::update(articles::table.filter(articles::id.eq(id)).filter(articles::version.eq(expected_version)))
+            .set(values)
+            .execute(conn)?;
     Ok(changed == 1)
 }
 
@@ -367,7 +363,8 @@ pub fn replace_tags(conn: &mut DbConnection, article_id: i64, tag_ids: &[i64]) -
 
 /// Ids of the articles named by `references`, in the same order (`None` when missing).
 pub fn resolve_ids(conn: &mut DbConnection, references: &[Reference]) -> QueryResult<Vec<Option<i64>>> {
-    let ids: Vec<i64> = references.iter().filter_map(|r| if let Reference::Id(id) = r { Some(*id) } else { None }).collect();
+    let ids: Vec<i64> =
+        references.iter().filter_map(|r| if let Reference::Id(id) = r { Some(*id) } else { None }).collect();
     let slugs: Vec<String> =
         references.iter().filter_map(|r| if let Reference::Slug(s) = r { Some(s.clone()) } else { None }).collect();
     let found: Vec<(i64, String)> = articles::table

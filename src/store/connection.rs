@@ -31,8 +31,8 @@ impl Location {
             return Err("DATABASE_URL is empty".into());
         }
         if trimmed.starts_with("postgres://") || trimmed.starts_with("postgresql://") {
-            let parsed = url::Url::parse(trimmed)
-                .map_err(|e| format!("DATABASE_URL is not a valid PostgreSQL URL: {e}"))?;
+            let parsed =
+                url::Url::parse(trimmed).map_err(|e| format!("DATABASE_URL is not a valid PostgreSQL URL: {e}"))?;
             if parsed.host_str().is_none_or(str::is_empty) {
                 return Err("DATABASE_URL has no PostgreSQL host".into());
             }
@@ -45,9 +45,7 @@ impl Location {
             return Ok(Self::Sqlite(path.to_owned()));
         }
         if let Some((scheme, _)) = trimmed.split_once("://") {
-            return Err(format!(
-                "DATABASE_URL has unsupported scheme `{scheme}` (use sqlite:// or postgres://)"
-            ));
+            return Err(format!("DATABASE_URL has unsupported scheme `{scheme}` (use sqlite:// or postgres://)"));
         }
         Ok(Self::Sqlite(trimmed.to_owned()))
     }

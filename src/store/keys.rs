@@ -52,7 +52,9 @@ pub fn touch(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResult
 pub fn revoke(conn: &mut DbConnection, id_or_prefix: &str, at: NaiveDateTime) -> QueryResult<usize> {
     let target = api_keys::table.filter(api_keys::revoked_at.is_null());
     match id_or_prefix.parse::<i64>() {
-        Ok(id) => diesel::update(target.filter(api_keys::id.eq(id))).set(api_keys::revoked_at.eq(Some(at))).execute(conn),
+        Ok(id) => {
+            diesel::update(target.filter(api_keys::id.eq(id))).set(api_keys::revoked_at.eq(Some(at))).execute(conn)
+        }
         Err(_) => diesel::update(target.filter(api_keys::prefix.eq(id_or_prefix)))
             .set(api_keys::revoked_at.eq(Some(at)))
             .execute(conn),

@@ -45,9 +45,8 @@ impl Db {
     /// Checks the URL, connects, runs pending migrations and builds the pool.
     pub fn open(settings: &Settings) -> Result<Self, OpenError> {
         let location = Location::parse(&settings.database_url).map_err(OpenError::BadUrl)?;
-        let mut conn = location
-            .connect()
-            .map_err(|e| OpenError::Unreachable(describe_connection_error(&location, &e)))?;
+        let mut conn =
+            location.connect().map_err(|e| OpenError::Unreachable(describe_connection_error(&location, &e)))?;
         migrate(&mut conn)?;
         drop(conn);
         let db = Self::with_pool(location, settings);
@@ -107,8 +106,7 @@ impl Db {
 
     /// Runs pending migrations through a pooled connection.
     pub async fn migrate(&self) -> Result<(), AppError> {
-        self.run(|conn| migrate(conn).map_err(|e| AppError::Internal(anyhow::anyhow!(e.to_string()))))
-            .await
+        self.run(|conn| migrate(conn).map_err(|e| AppError::Internal(anyhow::anyhow!(e.to_string())))).await
     }
 
     /// Whether the database answers a trivial query now.
@@ -142,7 +140,11 @@ impl From<DieselError> for AppError {
                 let what = if info.message().contains("slug") { "slug" } else { "value" };
                 AppError::Conflict(format!("that {what} is already taken"))
             }
+            // SQLite may report a foreign key failure without its specific kind.
             DieselError::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                AppError::Conflict("it is still referenced by other content".into())
+            }
+            DieselError::DatabaseError(_, info) if info.message().contains("FOREIGN KEY constraint failed") => {
                 AppError::Conflict("it is still referenced by other content".into())
             }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)

@@ -143,14 +143,38 @@ macro_rules! slugged_queries {
 }
 
 slugged_queries!(
-    authors, AuthorRow, AuthorValues, find_author, list_authors, insert_author, update_author, delete_author,
-    resolve_authors, author_slugs_starting_with
+    authors,
+    AuthorRow,
+    AuthorValues,
+    find_author,
+    list_authors,
+    insert_author,
+    update_author,
+    delete_author,
+    resolve_authors,
+    author_slugs_starting_with
 );
 slugged_queries!(
-    sections, SectionRow, SectionValues, find_section, list_sections, insert_section, update_section,
-    delete_section, resolve_sections, section_slugs_starting_with
+    sections,
+    SectionRow,
+    SectionValues,
+    find_section,
+    list_sections,
+    insert_section,
+    update_section,
+    delete_section,
+    resolve_sections,
+    section_slugs_starting_with
 );
 slugged_queries!(
-    tags, TagRow, TagValues, find_tag, list_tags, insert_tag, update_tag, delete_tag, resolve_tags,
+    tags,
+    TagRow,
+    TagValues,
+    find_tag,
+    list_tags,
+    insert_tag,
+    update_tag,
+    delete_tag,
+    resolve_tags,
     tag_slugs_starting_with
 );

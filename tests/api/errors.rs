@@ -1,0 +1,70 @@
+//! Every error path answers problem+json with the right status, and changes nothing.
+
+use actix_web::http::Method;
+use dateline::domain::Scope;
+use serde_json::json;
+
+use crate::backend_tests;
+use crate::helpers::{Backend, TestApp};
+
+backend_tests!(malformed_requests_get_clear_errors, database_down_is_503);
+
+async fn malformed_requests_get_clear_errors(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |s| s.max_body = 2048).await;
+    let write = app.key(Scope::Write).await;
+    let json_type = [("Content-Type", "application/json")];
+
+    // 413: over the limit, declared or streamed; nothing is created.
+    let big = serde_json::to_vec(&json!({"headline": "x".repeat(4096)})).unwrap();
+    let problem = app.request(Method::POST, "/v1/articles", Some(&write), &json_type, Some(big)).await.problem(413);
+    assert!(problem["detail"].as_str().unwrap().contains("2048"));
+    // 415: not JSON.
+    app.request(Method::POST, "/v1/articles", Some(&write), &[("Content-Type", "text/plain")], Some(b"{}".to_vec()))
+        .await
+        .problem(415);
+    app.request(Method::POST, "/v1/articles", Some(&write), &[], Some(b"{\"headline\":\"x\"}".to_vec()))
+        .await
+        .problem(415);
+    // 400: malformed JSON, trailing garbage, empty body.
+    for body in [&b"{\"headline\": "[..], b"not json", b"{} {}", b"", b"\xff\xfe"] {
+        app.request(Method::POST, "/v1/articles", Some(&write), &json_type, Some(body.to_vec())).await.problem(400);
+    }
+    // 422: valid JSON of the wrong shape names the field.
+    let problem = app
+        .request(Method::POST, "/v1/articles", Some(&write), &json_type, Some(br#"{"headline": 12}"#.to_vec()))
+        .await
+        .problem(422);
+    assert_eq!(problem["errors"][0]["field"], "headline");
+    app.request(Method::POST, "/v1/articles", Some(&write), &json_type, Some(b"[]".to_vec())).await.problem(422);
+    let problem = app.post("/v1/articles/x/publish", Some(&write), &json!({"published_at": "soon"})).await;
+    problem.problem(422);
+    // 404 for unknown routes and content, as problem documents.
+    app.get("/nowhere", None).await.problem(404);
+    app.get("/v1/articles/%F0%9F%92%A5", None).await.problem(404);
+    app.get("/v1/articles/99999999999999999999", None).await.problem(404);
+    app.get("/v1/authors/-1", None).await.problem(404);
+    // Odd but harmless input never yields a 500.
+    for path in [
+        "/v1/articles?limit=99999999999999999999999",
+        "/v1/articles?published_after=%00",
+        "/v1/articles?tag=",
+        "/v1/articles?cursor=",
+        "/v1/articles/..%2F..%2Fetc%2Fpasswd",
+        "/v1/articles?%zz",
+    ] {
+        let status = app.get(path, None).await.status;
+        assert!((400..500).contains(&status), "{path}: {status}");
+    }
+
+    let all = app.get("/v1/articles?status=any", Some(&write)).await.json();
+    assert_eq!(all["data"], json!([]), "no failed request wrote anything");
+}
+
+async fn database_down_is_503(backend: Backend) {
+    let app = TestApp::spawn_unreachable(backend).await;
+    assert_eq!(app.get("/healthz", None).await.status, 200, "the process is alive");
+    app.get("/readyz", None).await.problem(503);
+    let problem = app.get("/v1/articles", None).await.problem(503);
+    assert_eq!(problem["detail"], "the database is unavailable");
+    app.get("/v1/articles/some-story", None).await.problem(503);
+}

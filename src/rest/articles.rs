@@ -11,7 +11,7 @@ use super::extract::{if_match, JsonBody, OptionalJsonBody, QueryPairs, Writer};
 use super::middleware::{etag_matches, etag_of};
 use super::types::{
     ArticleBody, ArticleList, ArticleRequest, ArticleSummary, BacklinkList, PublishRequest, RelatedBody, RelatedList,
-    RelatedRequest,
+    RelatedRequest, SuggestionList,
 };
 use crate::app::AppState;
 use crate::domain::time::parse_date_param;
@@ -30,7 +30,8 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(unpublish_article)
         .service(get_related)
         .service(put_related)
-        .service(get_backlinks);
+        .service(get_backlinks)
+        .service(get_suggestions);
 }
 
 /// Which articles to list: every article list takes these.
@@ -372,4 +373,40 @@ async fn get_backlinks(
 ) -> Result<web::Json<BacklinkList>, AppError> {
     let found = service::backlinks(&state.db, &viewer, &reference).await?;
     Ok(web::Json(BacklinkList { data: found.into_iter().map(ArticleSummary::from).collect() }))
+}
+
+/// Paging of suggestions.
+#[allow(dead_code)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SuggestionParams {
+    /// How many, 1–50 (default 10).
+    #[param(minimum = 1, maximum = 50)]
+    limit: Option<u32>,
+}
+
+/// Public articles like this one: shared tags, authors and section, best first,
+/// newer first on ties; itself and the articles it already links to excluded.
+#[utoipa::path(
+    tag = "articles",
+    params(("ref" = String, Path, description = "Article id or slug"), SuggestionParams),
+    responses((status = 200, description = "Suggested articles", body = SuggestionList), ReadErrors),
+    security((), ("bearer" = []))
+)]
+#[get("/{ref}/suggestions")]
+async fn get_suggestions(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    query: QueryPairs,
+    reference: web::Path<String>,
+) -> Result<web::Json<SuggestionList>, AppError> {
+    query.only(&["limit"])?;
+    let limit = match query.single("limit")? {
+        None => 10,
+        Some(v) => Limit::parse(v, service::MAX_SUGGESTIONS)
+            .ok_or_else(|| bad_value("limit", "an integer from 1 to 50"))?
+            .get(),
+    };
+    let found = service::suggestions(&state.db, &viewer, &reference, limit).await?;
+    Ok(web::Json(SuggestionList { data: found.into_iter().map(ArticleSummary::from).collect() }))
 }

@@ -187,6 +187,12 @@ pub struct RelatedList {
     pub data: Vec<RelatedBody>,
 }
 
+/// Articles suggested as related to an article.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SuggestionList {
+    pub data: Vec<ArticleSummary>,
+}
+
 /// Articles that link to an article.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BacklinkList {

@@ -166,6 +166,22 @@ pub async fn backlinks(db: &Db, viewer: &Viewer, reference: &str) -> Result<Vec<
     .await
 }
 
+/// Suggestions: at most this many.
+pub const MAX_SUGGESTIONS: u32 = 50;
+
+/// Public articles like this one (shared tags, authors, section), best first,
+/// excluding itself and the articles it already links to.
+pub async fn suggestions(db: &Db, viewer: &Viewer, reference: &str, limit: u32) -> Result<Vec<Article>, AppError> {
+    let (viewer, reference) = (*viewer, Reference::parse(reference));
+    db.run(move |conn| {
+        let at = now();
+        let article = load_detail(conn, &viewer, &reference, at)?.article;
+        let ids = store::suggestion_ids(conn, article.id, at, limit.clamp(1, MAX_SUGGESTIONS))?;
+        Ok(store::by_ids(conn, &ids)?)
+    })
+    .await
+}
+
 /// The related links of an article, as the viewer may see them.
 pub async fn related(db: &Db, viewer: &Viewer, reference: &str) -> Result<Vec<RelatedLink>, AppError> {
     Ok(get(db, viewer, reference).await?.related)

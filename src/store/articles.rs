@@ -389,3 +389,60 @@ pub fn resolve_ids(conn: &mut DbConnection, references: &[Reference]) -> QueryRe
 pub fn slugs_starting_with(conn: &mut DbConnection, base: &str) -> QueryResult<Vec<String>> {
     articles::table.filter(articles::slug.like(format!("{base}%"))).select(articles::slug).load(conn)
 }
+
+#[derive(QueryableByName)]
+struct CandidateId {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+/// Public articles sharing tags (3 points each), authors (2) or the section (1)
+/// with an article, best first then newest; itself and its linked articles excluded.
+pub fn suggestion_ids(
+    conn: &mut DbConnection,
+    article_id: i64,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> QueryResult<Vec<i64>> {
+    // `$1` comes first, then `$2`, then `$3`: SQLite numbers named parameters
+    // by first appearance, PostgreSQL by their digits, so both agree.
+    let ranked: Vec<CandidateId> = diesel::sql_query(
+        "SELECT a.id FROM ( \
+             SELECT candidate_id, SUM(weight) AS score FROM ( \
+                 SELECT t2.article_id AS candidate_id, 3 AS weight FROM article_tags t1 \
+                     JOIN article_tags t2 ON t2.tag_id = t1.tag_id WHERE t1.article_id = $1 \
+                 UNION ALL \
+                 SELECT b2.article_id, 2 FROM bylines b1 \
+                     JOIN bylines b2 ON b2.author_id = b1.author_id WHERE b1.article_id = $1 \
+                 UNION ALL \
+                 SELECT a2.id, 1 FROM articles a1 \
+                     JOIN articles a2 ON a2.section_id = a1.section_id WHERE a1.id = $1 \
+             ) shared GROUP BY candidate_id \
+         ) ranked JOIN articles a ON a.id = ranked.candidate_id \
+         WHERE a.id <> $1 AND a.status = 'published' AND a.published_at <= $2 \
+           AND a.id NOT IN (SELECT target_article_id FROM related_links \
+                            WHERE article_id = $1 AND target_article_id IS NOT NULL) \
+         ORDER BY ranked.score DESC, a.published_at DESC, a.id DESC \
+         LIMIT $3",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(article_id)
+    .bind::<diesel::sql_types::Timestamp, _>(to_stored(now))
+    .bind::<diesel::sql_types::BigInt, _>(i64::from(limit))
+    .load(conn)?;
+    Ok(ranked.into_iter().map(|c| c.id).collect())
+}
+
+/// Articles by id, in the order of `ids`, with section, tags and bylines.
+pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Article>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(ArticleRow, Option<SectionRow>)> = articles::table
+        .left_join(sections::table)
+        .filter(articles::id.eq_any(ids))
+        .select((ArticleRow::as_select(), Option::<SectionRow>::as_select()))
+        .load(conn)?;
+    let mut found = hydrate(conn, rows.into_iter().map(|(row, section)| into_article(row, section)).collect())?;
+    found.sort_by_key(|a| ids.iter().position(|id| *id == a.id));
+    Ok(found)
+}

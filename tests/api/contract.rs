@@ -25,6 +25,7 @@ fn openapi_documents_every_route() {
         ("/v1/articles/{ref}/unpublish", &["post"]),
         ("/v1/articles/{ref}/related", &["get", "put"]),
         ("/v1/articles/{ref}/backlinks", &["get"]),
+        ("/v1/articles/{ref}/suggestions", &["get"]),
         ("/v1/authors", &["get", "post"]),
         ("/v1/authors/{ref}", &["get", "patch", "delete"]),
         ("/v1/authors/{ref}/articles", &["get"]),

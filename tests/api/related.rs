@@ -6,7 +6,7 @@ use serde_json::json;
 use crate::backend_tests;
 use crate::helpers::{slugs, Backend, TestApp};
 
-backend_tests!(related_links_rules);
+backend_tests!(related_links_rules, suggestions_rank_shared_tags_authors_and_section);
 
 async fn related_links_rules(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -64,4 +64,39 @@ async fn related_links_rules(backend: Backend) {
     // An empty list clears.
     assert_eq!(app.put("/v1/articles/main/related", Some(&write), &json!([])).await.json()["data"], json!([]));
     app.put("/v1/articles/nothing-here/related", Some(&write), &json!([])).await.problem(404);
+}
+
+async fn suggestions_rank_shared_tags_authors_and_section(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let write = app.key(Scope::Write).await;
+    app.seed_people(&write).await;
+    let story = |slug: &str, at: &str, section: &str, tags: serde_json::Value, author: &str, status: &str| {
+        json!({"headline": slug, "slug": slug, "status": status, "published_at": at, "section": section,
+               "tags": tags, "bylines": [{"author": author}]})
+    };
+    let past = "2021-01-01T00:00:00Z";
+    for body in [
+        story("main", past, "world", json!(["syria", "transport"]), "ann-lee", "published"),
+        story("both-tags", "2020-01-01T00:00:00Z", "local", json!(["syria", "transport"]), "bob-stone", "published"),
+        story("same-author-and-section", "2020-02-01T00:00:00Z", "world", json!([]), "ann-lee", "published"),
+        story("one-tag-newer", "2020-03-01T00:00:00Z", "local", json!(["syria"]), "bob-stone", "published"),
+        story("unrelated", past, "local", json!([]), "bob-stone", "published"),
+        story("hidden-draft", past, "world", json!(["syria", "transport"]), "ann-lee", "draft"),
+        story("scheduled", "2999-01-01T00:00:00Z", "world", json!(["syria"]), "ann-lee", "published"),
+        story("already-linked", past, "world", json!(["syria", "transport"]), "ann-lee", "published"),
+    ] {
+        app.article(&write, body).await;
+    }
+    app.put("/v1/articles/main/related", Some(&write), &json!([{"article": "already-linked"}])).await;
+
+    let suggested = app.get("/v1/articles/main/suggestions", None).await.json();
+    assert_eq!(slugs(&suggested), vec!["both-tags", "one-tag-newer", "same-author-and-section"]);
+    assert_eq!(suggested["data"][0]["tags"].as_array().unwrap().len(), 2, "suggestions are full summaries");
+    // A preview key sees the same public suggestions.
+    let preview = app.key(Scope::Preview).await;
+    assert_eq!(app.get("/v1/articles/main/suggestions", Some(&preview)).await.json(), suggested);
+    assert_eq!(slugs(&app.get("/v1/articles/main/suggestions?limit=1", None).await.json()), vec!["both-tags"]);
+    app.get("/v1/articles/main/suggestions?limit=51", None).await.problem(400);
+    app.get("/v1/articles/main/suggestions?sort=x", None).await.problem(400);
+    app.get("/v1/articles/hidden-draft/suggestions", None).await.problem(404);
 }

@@ -8,19 +8,21 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
-use crate::rest;
 use crate::store::Db;
+use crate::{graphql, rest};
 
 /// What every request can reach: built once, shared by all workers.
 pub struct AppState {
     pub db: Db,
     pub settings: Settings,
     pub openapi: utoipa::openapi::OpenApi,
+    pub schema: graphql::DatelineSchema,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> web::Data<Self> {
-        web::Data::new(Self { db, settings, openapi: rest::openapi() })
+        let schema = graphql::build_schema(db.clone(), &settings);
+        web::Data::new(Self { db, settings, openapi: rest::openapi(), schema })
     }
 }
 
@@ -44,6 +46,7 @@ pub fn build(
         .into_app()
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi))
         .service(web::redirect("/docs", "/docs/"))
+        .configure(graphql::http::configure)
         .default_service(web::to(rest::no_route))
         .wrap(from_fn(rest::middleware::http_cache))
         .wrap(Compress::default())

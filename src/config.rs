@@ -35,6 +35,22 @@ pub struct Settings {
     /// Seconds to wait for a database connection before answering 503.
     #[arg(long, env = "DATELINE_DB_TIMEOUT", default_value_t = 5, global = true)]
     pub db_timeout: u64,
+
+    /// Deepest GraphQL query accepted.
+    #[arg(long, env = "DATELINE_GRAPHQL_DEPTH", default_value_t = 10, global = true)]
+    pub graphql_depth: usize,
+
+    /// Highest GraphQL query complexity accepted (fields, times page sizes).
+    #[arg(long, env = "DATELINE_GRAPHQL_COMPLEXITY", default_value_t = 5000, global = true)]
+    pub graphql_complexity: usize,
+
+    /// Longest GraphQL query text accepted, in bytes.
+    #[arg(long, env = "DATELINE_GRAPHQL_MAX_QUERY", default_value_t = 32 * 1024, global = true)]
+    pub graphql_max_query: usize,
+
+    /// Whether GraphQL introspection (and so GraphiQL's docs) is on.
+    #[arg(long, env = "DATELINE_GRAPHQL_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub graphql_introspection: bool,
 }
 
 impl Settings {
@@ -48,6 +64,10 @@ impl Settings {
             cache_max_age: 60,
             db_pool_size: 4,
             db_timeout: 5,
+            graphql_depth: 10,
+            graphql_complexity: 5000,
+            graphql_max_query: 32 * 1024,
+            graphql_introspection: true,
         }
     }
 

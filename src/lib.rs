@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod graphql;
 pub mod rest;
 pub mod service;
 pub mod store;

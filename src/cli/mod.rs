@@ -28,6 +28,8 @@ pub enum Command {
     Keys(keys::KeysCommand),
     /// Print the OpenAPI document.
     Openapi,
+    /// Print the GraphQL schema (SDL).
+    GraphqlSchema,
 }
 
 /// A failure of a command: a one-line message and an exit status.
@@ -74,6 +76,10 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Migrate => open_store(&settings).map(|_| eprintln!("migrations are up to date")),
         Command::Keys(command) => keys::run(&settings, command).await,
         Command::Openapi => print_openapi(),
+        Command::GraphqlSchema => {
+            print!("{}", crate::graphql::sdl());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => 0,

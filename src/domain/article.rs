@@ -164,6 +164,16 @@ impl<T> Patch<T> {
     }
 }
 
+impl<T> Patch<T> {
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Patch<U> {
+        match self {
+            Self::Absent => Patch::Absent,
+            Self::Null => Patch::Null,
+            Self::Value(v) => Patch::Value(f(v)),
+        }
+    }
+}
+
 impl<T> From<Option<T>> for Patch<T> {
     fn from(value: Option<T>) -> Self {
         match value {

@@ -20,7 +20,7 @@ fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
 }
 
 /// The Bearer token of a request, if it carries an Authorization header.
-fn bearer_token(req: &HttpRequest) -> Result<Option<String>, AppError> {
+pub fn bearer_token(req: &HttpRequest) -> Result<Option<String>, AppError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -76,7 +76,7 @@ pub struct JsonBody<T>(pub T);
 #[derive(Debug)]
 pub struct OptionalJsonBody<T>(pub Option<T>);
 
-fn is_json(req: &HttpRequest) -> bool {
+pub fn is_json(req: &HttpRequest) -> bool {
     req.headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -93,7 +93,7 @@ fn declared_length(req: &HttpRequest) -> Option<usize> {
 }
 
 /// Reads the whole body, refusing it as soon as it passes `limit` bytes.
-async fn read_limited(mut payload: Payload, limit: usize) -> Result<web::BytesMut, AppError> {
+pub async fn read_limited(mut payload: Payload, limit: usize) -> Result<web::BytesMut, AppError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| AppError::BadRequest("the request body could not be read".into()))?;

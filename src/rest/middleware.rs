@@ -67,6 +67,7 @@ pub async fn http_cache(
     }
     let (req, res) = res.into_parts();
     let (head, payload) = res.into_parts();
+    let head_cache_control = head.headers().get(header::CACHE_CONTROL).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let bytes = body::to_bytes(payload).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
     let etag = etag_of(&bytes);
     let cache_control = if keyed { "private, no-store".to_owned() } else { format!("public, max-age={max_age}") };
@@ -78,7 +79,9 @@ pub async fn http_cache(
     if let Ok(value) = HeaderValue::from_str(&etag) {
         headers.insert(header::ETAG, value);
     }
-    if let Ok(value) = HeaderValue::from_str(&cache_control) {
+    // A handler may have said already (e.g. GraphQL responses with errors).
+    let chosen = head_cache_control.unwrap_or(cache_control);
+    if let Ok(value) = HeaderValue::from_str(&chosen) {
         headers.insert(header::CACHE_CONTROL, value);
     }
     if keyed {

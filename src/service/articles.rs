@@ -1,6 +1,8 @@
 //! Article use cases: read with visibility applied, list, write, publish,
 //! and related links.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use diesel::Connection;
 
@@ -162,6 +164,49 @@ pub async fn backlinks(db: &Db, viewer: &Viewer, reference: &str) -> Result<Vec<
         let mut found = store::list(conn, &filter, at)?;
         found.truncate(MAX_BACKLINKS as usize);
         Ok(found)
+    })
+    .await
+}
+
+/// A related link with its target article in full (for GraphQL's nested reads).
+#[derive(Debug, Clone)]
+pub enum ResolvedLink {
+    Article(Box<Article>),
+    External { url: String, title: String },
+}
+
+/// The related links of many articles at once, targets loaded in full and
+/// filtered by visibility: four statements however many articles.
+pub async fn related_of_many(
+    db: &Db,
+    viewer: &Viewer,
+    article_ids: Vec<i64>,
+) -> Result<HashMap<i64, Vec<ResolvedLink>>, AppError> {
+    let viewer = *viewer;
+    db.run(move |conn| {
+        let at = now();
+        let links = store::links_of_many(conn, &article_ids)?;
+        let mut target_ids: Vec<i64> =
+            links.iter().filter_map(|(_, l)| if let StoredLink::Article(id) = l { Some(*id) } else { None }).collect();
+        target_ids.sort_unstable();
+        target_ids.dedup();
+        let targets: HashMap<i64, Article> = store::by_ids(conn, &target_ids)?
+            .into_iter()
+            .filter(|a| viewer.can_preview() || a.is_public(at))
+            .map(|a| (a.id, a))
+            .collect();
+        let mut resolved: HashMap<i64, Vec<ResolvedLink>> = HashMap::new();
+        for (owner, link) in links {
+            let entry = match link {
+                StoredLink::Article(id) => match targets.get(&id) {
+                    Some(target) => ResolvedLink::Article(Box::new(target.clone())),
+                    None => continue,
+                },
+                StoredLink::External { url, title } => ResolvedLink::External { url, title },
+            };
+            resolved.entry(owner).or_default().push(entry);
+        }
+        Ok(resolved)
     })
     .await
 }

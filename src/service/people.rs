@@ -209,6 +209,13 @@ pub async fn list_sections(db: &Db, page: SlugPage) -> Result<Page<Section>, App
     Ok(into_page(rows.into_iter().map(Section::from).collect(), limit, |s| &s.slug))
 }
 
+/// Every section, by slug (a newsroom has a few dozen at most).
+pub async fn all_sections(db: &Db) -> Result<Vec<Section>, AppError> {
+    const ALL: u32 = 1000;
+    let rows = db.run(move |conn| Ok(store::list_sections(conn, None, ALL)?)).await?;
+    Ok(rows.into_iter().take(ALL as usize).map(Section::from).collect())
+}
+
 pub async fn save_section(
     db: &Db,
     viewer: &Viewer,

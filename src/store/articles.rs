@@ -446,3 +446,21 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Article>>
     found.sort_by_key(|a| ids.iter().position(|id| *id == a.id));
     Ok(found)
 }
+
+/// The related links of many articles, in order, as stored (one statement).
+pub fn links_of_many(conn: &mut DbConnection, article_ids: &[i64]) -> QueryResult<Vec<(i64, StoredLink)>> {
+    type LinkRow = (i64, Option<i64>, Option<String>, Option<String>);
+    let rows: Vec<LinkRow> = related_links::table
+        .filter(related_links::article_id.eq_any(article_ids))
+        .order((related_links::article_id, related_links::position))
+        .select((related_links::article_id, related_links::target_article_id, related_links::url, related_links::title))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(owner, target, url, title)| match (target, url, title) {
+            (Some(id), _, _) => Some((owner, StoredLink::Article(id))),
+            (None, Some(url), Some(title)) => Some((owner, StoredLink::External { url, title })),
+            _ => None,
+        })
+        .collect())
+}

@@ -217,6 +217,13 @@ impl TestApp {
         self.request(Method::DELETE, path, key, &[], None).await
     }
 
+    /// Runs a GraphQL request over POST; asserts HTTP 200 and returns the body.
+    pub async fn graphql(&self, query: &str, variables: Value, key: Option<&str>) -> Value {
+        let response = self.post("/graphql", key, &serde_json::json!({"query": query, "variables": variables})).await;
+        assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+        response.json()
+    }
+
     /// Creates something and asserts 201; returns the body.
     pub async fn create(&self, path: &str, key: &str, body: Value) -> Value {
         let response = self.post(path, Some(key), &body).await;
@@ -254,4 +261,9 @@ pub fn slugs(body: &Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The `extensions.code` of the first GraphQL error.
+pub fn error_code(body: &Value) -> String {
+    body["errors"][0]["extensions"]["code"].as_str().unwrap_or_else(|| panic!("no error code in {body}")).to_owned()
 }

@@ -11,6 +11,7 @@ mod caching;
 mod cli;
 mod contract;
 mod errors;
+mod graphql;
 mod paging;
 mod related;
 mod visibility;

@@ -1,0 +1,138 @@
+//! `/graphql` over HTTP: POST and GET (queries only, cacheable like REST),
+//! GraphiQL with its assets compiled in, and transport errors as GraphQL errors.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use async_graphql::dataloader::DataLoader;
+use async_graphql::parser::types::OperationType;
+use async_graphql::ErrorExtensions;
+
+use super::loaders::RelatedLoader;
+use crate::app::AppState;
+use crate::domain::Viewer;
+use crate::error::AppError;
+use crate::rest::extract::{bearer_token, is_json, read_limited};
+use crate::service;
+
+pub fn configure(config: &mut web::ServiceConfig) {
+    config
+        .service(web::resource("/graphql").route(web::post().to(post_graphql)).route(web::get().to(get_graphql)))
+        .service(web::resource("/graphql/assets/{file}").route(web::get().to(asset)));
+}
+
+/// A response that carries only errors (HTTP 200, as GraphQL clients expect).
+fn error_response(error: async_graphql::Error) -> HttpResponse {
+    let response = async_graphql::Response::from_errors(vec![error.into_server_error(Default::default())]);
+    json_response(&response)
+}
+
+fn json_response(response: &async_graphql::Response) -> HttpResponse {
+    let mut builder = HttpResponse::Ok();
+    if response.is_err() {
+        // Never let a CDN keep an error (e.g. PersistedQueryNotFound).
+        builder.insert_header((header::CACHE_CONTROL, "no-store"));
+    }
+    match serde_json::to_vec(response) {
+        Ok(body) => builder.content_type("application/json").body(body),
+        Err(e) => actix_web::ResponseError::error_response(&AppError::Internal(e.into())),
+    }
+}
+
+async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, AppError> {
+    match bearer_token(req)? {
+        None => Ok(Viewer::ANONYMOUS),
+        Some(token) => service::keys::authenticate(&state.db, &token).await,
+    }
+}
+
+/// Runs one request for its caller, with per-request loaders.
+async fn execute(state: &AppState, req: &HttpRequest, request: async_graphql::Request) -> HttpResponse {
+    let viewer = match viewer(state, req).await {
+        Ok(viewer) => viewer,
+        Err(error) => return error_response(error.extend()),
+    };
+    if request.query.len() > state.settings.graphql_max_query {
+        let limit = state.settings.graphql_max_query;
+        return error_response(AppError::BadRequest(format!("the query is longer than {limit} bytes")).extend());
+    }
+    let loader = DataLoader::new(RelatedLoader { db: state.db.clone(), viewer }, tokio::spawn);
+    let response = state.schema.execute(request.data(viewer).data(loader)).await;
+    json_response(&response)
+}
+
+async fn post_graphql(state: web::Data<AppState>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+    let limit = state.settings.max_body;
+    let body = match read_limited(payload.into_inner(), limit).await {
+        Ok(body) => body,
+        Err(error) => return error_response(error.extend()),
+    };
+    if !is_json(&req) {
+        return error_response(AppError::UnsupportedMediaType.extend());
+    }
+    match serde_json::from_slice::<async_graphql::Request>(&body) {
+        Ok(request) => execute(&state, &req, request).await,
+        Err(e) => error_response(AppError::BadRequest(format!("not a GraphQL request: {e}")).extend()),
+    }
+}
+
+fn wants_html(req: &HttpRequest) -> bool {
+    req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// Whether a query document asks for a mutation (not allowed over GET).
+fn is_mutation(query: &str) -> bool {
+    async_graphql::parser::parse_query(query)
+        .map(|doc| doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation))
+        .unwrap_or(false)
+}
+
+async fn get_graphql(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    if req.query_string().is_empty() && wants_html(&req) {
+        return HttpResponse::Ok().content_type("text/html; charset=utf-8").body(GRAPHIQL_HTML);
+    }
+    let request = match async_graphql::http::parse_query_string(req.query_string()) {
+        Ok(request) => request,
+        Err(e) => return error_response(AppError::BadRequest(format!("not a GraphQL request: {e}")).extend()),
+    };
+    if is_mutation(&request.query) {
+        return error_response(AppError::BadRequest("mutations must be sent with POST".into()).extend());
+    }
+    execute(&state, &req, request).await
+}
+
+const GRAPHIQL_HTML: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Dateline GraphiQL</title>
+<link rel="stylesheet" href="/graphql/assets/graphiql.css">
+<style>body { margin: 0; } #graphiql { height: 100vh; }</style>
+</head>
+<body>
+<div id="graphiql">Loading GraphiQL…</div>
+<script src="/graphql/assets/react.js"></script>
+<script src="/graphql/assets/react-dom.js"></script>
+<script src="/graphql/assets/graphiql.js"></script>
+<script src="/graphql/assets/init.js"></script>
+</body>
+</html>
+"#;
+
+const GRAPHIQL_INIT: &str = r#"const fetcher = GraphiQL.createFetcher({ url: '/graphql' });
+ReactDOM.createRoot(document.getElementById('graphiql')).render(
+  React.createElement(GraphiQL, { fetcher, defaultEditorToolbarTabs: 'headers' })
+);
+"#;
+
+/// GraphiQL's files, compiled in (see scripts/vendor-graphiql): no request leaves the machine.
+async fn asset(file: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let (body, content_type): (&'static [u8], &str) = match file.as_str() {
+        "graphiql.js" => (include_bytes!("../../assets/graphiql/graphiql.js"), "text/javascript"),
+        "graphiql.css" => (include_bytes!("../../assets/graphiql/graphiql.css"), "text/css"),
+        "react.js" => (include_bytes!("../../assets/graphiql/react.js"), "text/javascript"),
+        "react-dom.js" => (include_bytes!("../../assets/graphiql/react-dom.js"), "text/javascript"),
+        "init.js" => (GRAPHIQL_INIT.as_bytes(), "text/javascript"),
+        other => return Err(AppError::not_found("asset", other)),
+    };
+    Ok(HttpResponse::Ok().content_type(content_type).body(body))
+}

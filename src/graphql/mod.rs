@@ -1,0 +1,109 @@
+//! The GraphQL API: the same newsroom, rules and visibility as REST, with
+//! batched nested reads, bounded queries and persisted queries.
+
+mod connection;
+pub mod http;
+mod inputs;
+mod loaders;
+mod mutation;
+mod query;
+mod types;
+
+use async_graphql::extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage};
+use async_graphql::{EmptySubscription, ErrorExtensions, Schema};
+
+use crate::config::Settings;
+use crate::error::AppError;
+use crate::store::Db;
+
+pub use mutation::MutationRoot;
+pub use query::QueryRoot;
+
+pub type DatelineSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Persisted queries remembered per process.
+const PERSISTED_QUERIES: usize = 1024;
+
+/// Builds the schema once, with its limits, for all workers.
+pub fn build_schema(db: Db, settings: &Settings) -> DatelineSchema {
+    let mut builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
+        .data(db)
+        .limit_depth(settings.graphql_depth)
+        .limit_complexity(settings.graphql_complexity)
+        .limit_recursive_depth(64)
+        .limit_directives(16)
+        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(PERSISTED_QUERIES)));
+    if !settings.graphql_introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
+}
+
+/// The SDL of the schema, as committed in `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(QueryRoot, MutationRoot, EmptySubscription).finish().sdl()
+}
+
+/// The GraphQL error code of an application error.
+fn graphql_code(error: &AppError) -> &'static str {
+    match error {
+        AppError::Unauthorized(_) => "UNAUTHENTICATED",
+        AppError::Forbidden(_) => "FORBIDDEN",
+        AppError::NotFound { .. } | AppError::NoRoute(_) => "NOT_FOUND",
+        AppError::BadRequest(_)
+        | AppError::Invalid(_)
+        | AppError::PayloadTooLarge(_)
+        | AppError::UnsupportedMediaType => "BAD_USER_INPUT",
+        AppError::Conflict(_) | AppError::PreconditionFailed => "CONFLICT",
+        AppError::Unavailable => "SERVICE_UNAVAILABLE",
+        AppError::Internal(_) => "INTERNAL_SERVER_ERROR",
+    }
+}
+
+impl ErrorExtensions for AppError {
+    fn extend(&self) -> async_graphql::Error {
+        if let AppError::Internal(source) = self {
+            tracing::error!(error = ?source, "internal error");
+        }
+        let message = match self {
+            AppError::Invalid(errors) => {
+                errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+            }
+            other => other.to_string(),
+        };
+        async_graphql::Error::new(message).extend_with(|_, extensions| {
+            extensions.set("code", graphql_code(self));
+            if let AppError::Invalid(errors) = self {
+                let fields: Vec<async_graphql::Value> = errors
+                    .iter()
+                    .map(|e| {
+                        let mut map = async_graphql::indexmap::IndexMap::new();
+                        map.insert(async_graphql::Name::new("field"), async_graphql::Value::from(e.field.clone()));
+                        map.insert(async_graphql::Name::new("message"), async_graphql::Value::from(e.message.clone()));
+                        async_graphql::Value::Object(map)
+                    })
+                    .collect();
+                if let Some(first) = errors.first() {
+                    extensions.set("field", first.field.clone());
+                }
+                extensions.set("errors", async_graphql::Value::List(fields));
+            }
+        })
+    }
+}
+
+/// `?` for service results inside resolvers: keeps the error code.
+trait GqlResult<T> {
+    fn gql(self) -> async_graphql::Result<T>;
+}
+
+impl<T> GqlResult<T> for Result<T, AppError> {
+    fn gql(self) -> async_graphql::Result<T> {
+        self.map_err(|e| e.extend())
+    }
+}
+
+/// A BAD_USER_INPUT error naming an argument.
+fn bad_input(field: &str, message: impl Into<String>) -> async_graphql::Error {
+    AppError::invalid(field, message).extend()
+}

@@ -17,6 +17,7 @@ backend_tests!(
     nested_reads_run_a_fixed_number_of_statements,
     abusive_queries_are_refused,
     persisted_queries_and_get_caching,
+    every_mutation_checks_the_scope,
 );
 
 const ARTICLE_PAGE: &str = r#"query Page($slug: String!) {
@@ -512,4 +513,46 @@ async fn every_type_and_field_is_described_and_graphiql_is_offline() {
         assert_eq!(response.status, 200, "{asset}");
         assert!(response.body.len() > 100);
     }
+}
+
+async fn every_mutation_checks_the_scope(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let preview = app.key(Scope::Preview).await;
+    let admin = app.key(Scope::Admin).await;
+    let mutations = [
+        "createArticle(input: {headline: \"A\"}) { slug }",
+        "updateArticle(ref: \"a\", input: {headline: \"B\"}) { slug }",
+        "publishArticle(ref: \"a\") { slug }",
+        "unpublishArticle(ref: \"a\") { slug }",
+        "setRelatedLinks(ref: \"a\", links: []) { __typename }",
+        "deleteArticle(ref: \"a\")",
+        "createAuthor(input: {name: \"A\"}) { slug }",
+        "updateAuthor(ref: \"a\", input: {name: \"B\"}) { slug }",
+        "deleteAuthor(ref: \"a\")",
+        "createSection(input: {name: \"A\"}) { slug }",
+        "updateSection(ref: \"a\", input: {name: \"B\"}) { slug }",
+        "deleteSection(ref: \"a\")",
+        "createTag(input: {name: \"A\"}) { slug }",
+        "updateTag(ref: \"a\", input: {name: \"B\"}) { slug }",
+        "deleteTag(ref: \"a\")",
+    ];
+    for mutation in mutations {
+        let query = format!("mutation {{ {mutation} }}");
+        assert_eq!(error_code(&app.graphql(&query, json!({}), None).await), "UNAUTHENTICATED", "{mutation}");
+        assert_eq!(error_code(&app.graphql(&query, json!({}), Some(&preview)).await), "FORBIDDEN", "{mutation}");
+        let done = app.graphql(&query, json!({}), Some(&admin)).await;
+        assert!(done.get("errors").is_none(), "{mutation}: {done}");
+    }
+    // Nothing the refused calls tried is left behind; the admin's work is.
+    let articles = app.get("/v1/articles?status=any", Some(&admin)).await.json();
+    assert_eq!(articles["data"], json!([]));
+}
+
+#[actix_web::test]
+async fn introspection_can_be_turned_off() {
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.graphql_introspection = false).await;
+    let body = app.graphql("{ __schema { types { name } } }", json!({}), None).await;
+    assert_eq!(body["data"]["__schema"], Value::Null, "the schema is not revealed: {body}");
+    let ok = app.graphql("{ articles { nodes { slug } } }", json!({}), None).await;
+    assert!(ok.get("errors").is_none());
 }

@@ -16,13 +16,13 @@ pub struct AppState {
     pub db: Db,
     pub settings: Settings,
     pub openapi: utoipa::openapi::OpenApi,
-    pub schema: graphql::DatelineSchema,
+    pub graphql: graphql::Schemas,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> web::Data<Self> {
-        let schema = graphql::build_schema(db.clone(), &settings);
-        web::Data::new(Self { db, settings, openapi: rest::openapi(), schema })
+        let graphql = graphql::Schemas::build(db.clone(), &settings);
+        web::Data::new(Self { db, settings, openapi: rest::openapi(), graphql })
     }
 }
 

@@ -56,7 +56,8 @@ async fn execute(state: &AppState, req: &HttpRequest, request: async_graphql::Re
         return error_response(AppError::BadRequest(format!("the query is longer than {limit} bytes")).extend());
     }
     let loader = DataLoader::new(RelatedLoader { db: state.db.clone(), viewer }, tokio::spawn);
-    let response = state.schema.execute(request.data(viewer).data(loader)).await;
+    let schema = state.graphql.for_query(&request.query);
+    let response = schema.execute(request.data(viewer).data(loader)).await;
     json_response(&response)
 }
 

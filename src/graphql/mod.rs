@@ -24,12 +24,42 @@ pub type DatelineSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 /// Persisted queries remembered per process.
 const PERSISTED_QUERIES: usize = 1024;
 
-/// Builds the schema once, with its limits, for all workers.
-pub fn build_schema(db: Db, settings: &Settings) -> DatelineSchema {
+/// Introspection queries nest deeper than content queries (GraphiQL's and
+/// codegen's reach about 13 levels through `ofType`), so they run against a
+/// schema with their own, looser bounds.
+const INTROSPECTION_DEPTH: usize = 20;
+const INTROSPECTION_COMPLEXITY: usize = 100_000;
+
+/// The schemas, built once for all workers: one for every query, one for
+/// queries that only introspect.
+pub struct Schemas {
+    pub content: DatelineSchema,
+    pub introspection: DatelineSchema,
+}
+
+impl Schemas {
+    pub fn build(db: Db, settings: &Settings) -> Self {
+        Self {
+            content: build_schema(db.clone(), settings, settings.graphql_depth, settings.graphql_complexity),
+            introspection: build_schema(db, settings, INTROSPECTION_DEPTH, INTROSPECTION_COMPLEXITY),
+        }
+    }
+
+    /// The schema a query runs against.
+    pub fn for_query(&self, query: &str) -> &DatelineSchema {
+        if is_introspection_only(query) {
+            &self.introspection
+        } else {
+            &self.content
+        }
+    }
+}
+
+fn build_schema(db: Db, settings: &Settings, depth: usize, complexity: usize) -> DatelineSchema {
     let mut builder = Schema::build(QueryRoot, MutationRoot, EmptySubscription)
         .data(db)
-        .limit_depth(settings.graphql_depth)
-        .limit_complexity(settings.graphql_complexity)
+        .limit_depth(depth)
+        .limit_complexity(complexity)
         .limit_recursive_depth(64)
         .limit_directives(16)
         .extension(ApolloPersistedQueries::new(LruCacheStorage::new(PERSISTED_QUERIES)));
@@ -37,6 +67,22 @@ pub fn build_schema(db: Db, settings: &Settings) -> DatelineSchema {
         builder = builder.disable_introspection();
     }
     builder.finish()
+}
+
+/// Whether every operation of a query selects only `__schema`, `__type` or `__typename` at the top.
+fn is_introspection_only(query: &str) -> bool {
+    use async_graphql::parser::types::Selection;
+    let Ok(document) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    let mut operations = document.operations.iter().peekable();
+    operations.peek().is_some()
+        && operations.all(|(_, operation)| {
+            operation.node.selection_set.node.items.iter().all(|item| match &item.node {
+                Selection::Field(field) => field.node.name.node.starts_with("__"),
+                _ => false,
+            })
+        })
 }
 
 /// The SDL of the schema, as committed in `schema.graphql`.

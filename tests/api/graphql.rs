@@ -503,6 +503,14 @@ async fn every_type_and_field_is_described_and_graphiql_is_offline() {
         }
     }
 
+    // The introspection query GraphiQL and codegen tools send (about 13 levels deep) works.
+    let full = app.graphql(INTROSPECTION_QUERY, json!({}), None).await;
+    assert!(full.get("errors").is_none(), "{full}");
+    assert_eq!(full["data"]["__schema"]["queryType"]["name"], "QueryRoot");
+    // But a content query that deep is still refused.
+    let deep = "{ articles { nodes { related { ... on ArticleLink { article { related { ... on ArticleLink { article { related { ... on ArticleLink { article { related { ... on ArticleLink { article { slug } } } } } } } } } } } } } }";
+    assert!(app.graphql(deep, json!({}), None).await["errors"].is_array());
+
     let page = app.request(Method::GET, "/graphql", None, &[("Accept", "text/html")], None).await;
     assert_eq!(page.status, 200);
     let html = String::from_utf8_lossy(&page.body).into_owned();
@@ -556,3 +564,25 @@ async fn introspection_can_be_turned_off() {
     let ok = app.graphql("{ articles { nodes { slug } } }", json!({}), None).await;
     assert!(ok.get("errors").is_none());
 }
+
+/// graphql-js's `getIntrospectionQuery()`, as GraphiQL sends it.
+const INTROSPECTION_QUERY: &str = r#"query IntrospectionQuery {
+  __schema {
+    queryType { name } mutationType { name } subscriptionType { name }
+    types { ...FullType }
+    directives { name description locations args { ...InputValue } }
+  }
+}
+fragment FullType on __Type {
+  kind name description
+  fields(includeDeprecated: true) { name description args { ...InputValue } type { ...TypeRef } isDeprecated deprecationReason }
+  inputFields { ...InputValue }
+  interfaces { ...TypeRef }
+  enumValues(includeDeprecated: true) { name description isDeprecated deprecationReason }
+  possibleTypes { ...TypeRef }
+}
+fragment InputValue on __InputValue { name description type { ...TypeRef } defaultValue }
+fragment TypeRef on __Type {
+  kind name
+  ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
+}"#;

@@ -70,6 +70,11 @@ impl TestDatabase {
                 diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create database");
                 let mut url = url::Url::parse(&admin).expect("TEST_DATABASE_URL is a URL");
                 url.set_path(&name);
+                // Plain TCP on the loopback: no TLS state in libpq to tear down at
+                // exit while leftover server threads still hold connections.
+                if !url.query_pairs().any(|(k, _)| k == "sslmode") {
+                    url.query_pairs_mut().append_pair("sslmode", "disable");
+                }
                 Self { url: url.to_string(), _dir: None, postgres: Some((admin, name)) }
             }
         }
@@ -83,6 +88,13 @@ impl Drop for TestDatabase {
                 let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
             }
         }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        // Ask the server's threads to stop now rather than at process exit.
+        drop(self.server.stop(false));
     }
 }
 
@@ -116,6 +128,7 @@ impl Response {
 }
 
 pub struct TestApp {
+    server: actix_web::dev::ServerHandle,
     pub address: String,
     pub db: Db,
     _database: TestDatabase,
@@ -158,9 +171,10 @@ impl TestApp {
             .listen(listener)
             .expect("listen")
             .run();
+        let handle = server.handle();
         actix_web::rt::spawn(server);
         let client = awc::Client::builder().timeout(std::time::Duration::from_secs(30)).finish();
-        Self { address, db, _database: database, client }
+        Self { server: handle, address, db, _database: database, client }
     }
 
     /// A new key of this scope.

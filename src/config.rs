@@ -48,6 +48,10 @@ pub struct Settings {
     #[arg(long, env = "DATELINE_GRAPHQL_MAX_QUERY", default_value_t = 32 * 1024, global = true)]
     pub graphql_max_query: usize,
 
+    /// More openings of page-furniture blocks for `import` to drop, comma-separated.
+    #[arg(long, env = "DATELINE_IMPORT_FURNITURE", value_delimiter = ',', global = true)]
+    pub import_furniture: Vec<String>,
+
     /// Whether GraphQL introspection (and so GraphiQL's docs) is on.
     #[arg(long, env = "DATELINE_GRAPHQL_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub graphql_introspection: bool,
@@ -68,6 +72,7 @@ impl Settings {
             graphql_complexity: 5000,
             graphql_max_query: 32 * 1024,
             graphql_introspection: true,
+            import_furniture: Vec::new(),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod graphql;
+pub mod ingest;
 pub mod rest;
 pub mod service;
 pub mod store;

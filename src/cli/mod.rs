@@ -1,5 +1,7 @@
 //! The `dateline` command line: clap definitions and dispatch, one file per subcommand.
 
+mod export;
+mod import;
 mod keys;
 mod serve;
 
@@ -26,6 +28,10 @@ pub enum Command {
     /// Manage API keys.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Import plain-text stories and NDJSON (files, directories, or - for stdin).
+    Import(import::ImportArgs),
+    /// Write everything as NDJSON that `import` reads back losslessly.
+    Export(export::ExportArgs),
     /// Print the OpenAPI document.
     Openapi,
     /// Print the GraphQL schema (SDL).
@@ -75,6 +81,8 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Serve(args) => serve::run(settings, args).await,
         Command::Migrate => open_store(&settings).map(|_| eprintln!("migrations are up to date")),
         Command::Keys(command) => keys::run(&settings, command).await,
+        Command::Import(args) => import::run(&settings, args).await,
+        Command::Export(args) => export::run(&settings, args).await,
         Command::Openapi => print_openapi(),
         Command::GraphqlSchema => {
             print!("{}", crate::graphql::sdl());

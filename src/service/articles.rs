@@ -411,7 +411,7 @@ fn check_related(conn: &mut DbConnection, own_id: i64, links: Vec<RelatedInput>)
 
 /// Validates an input against the current row (or defaults on create), then
 /// writes the article, its tags and bylines. Returns the article id.
-fn write_article(
+pub(crate) fn write_article(
     conn: &mut DbConnection,
     current: Option<ArticleRow>,
     input: ArticleInput,

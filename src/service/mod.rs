@@ -6,6 +6,7 @@ pub mod articles;
 pub mod demo;
 pub mod keys;
 pub mod people;
+pub mod transfer;
 
 use crate::domain::Slug;
 

@@ -464,3 +464,31 @@ pub fn links_of_many(conn: &mut DbConnection, article_ids: &[i64]) -> QueryResul
         })
         .collect())
 }
+
+/// A page of articles in export order (creation time, then slug), with
+/// section, tags and bylines; `after` is the last (created_at, slug) seen.
+pub fn export_page(
+    conn: &mut DbConnection,
+    after: Option<&(NaiveDateTime, String)>,
+    limit: u32,
+) -> QueryResult<Vec<Article>> {
+    let mut query = articles::table
+        .left_join(sections::table)
+        .select((ArticleRow::as_select(), Option::<SectionRow>::as_select()))
+        .order((articles::created_at.asc(), articles::slug.asc()))
+        .limit(i64::from(limit))
+        .into_boxed::<MultiBackend>();
+    if let Some((at, slug)) = after {
+        query = query
+            .filter(articles::created_at.gt(*at).or(articles::created_at.eq(*at).and(articles::slug.gt(slug.clone()))));
+    }
+    let rows: Vec<(ArticleRow, Option<SectionRow>)> = query.load(conn)?;
+    hydrate(conn, rows.into_iter().map(|(row, section)| into_article(row, section)).collect())
+}
+
+/// Slugs of articles by id.
+pub fn slugs_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    let rows: Vec<(i64, String)> =
+        articles::table.filter(articles::id.eq_any(ids)).select((articles::id, articles::slug)).load(conn)?;
+    Ok(rows.into_iter().collect())
+}

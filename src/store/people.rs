@@ -91,7 +91,7 @@ pub struct TagValues {
 
 /// Stamps out lookups, keyset lists and writes for one of the slugged tables.
 macro_rules! slugged_queries {
-    ($table:ident, $row:ty, $values:ty, $find:ident, $list:ident, $insert:ident, $update:ident, $delete:ident, $resolve:ident, $slugs:ident) => {
+    ($table:ident, $row:ty, $values:ty, $find:ident, $list:ident, $insert:ident, $update:ident, $delete:ident, $resolve:ident, $all:ident, $slugs:ident) => {
         pub fn $find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Option<$row>> {
             let query = $table::table.select(<$row>::as_select()).into_boxed::<MultiBackend>();
             let query = match reference {
@@ -136,6 +136,11 @@ macro_rules! slugged_queries {
                 .load(conn)
         }
 
+        /// `(id, slug)` of every row (for bulk imports).
+        pub fn $all(conn: &mut DbConnection) -> QueryResult<Vec<(i64, String)>> {
+            $table::table.select(($table::id, $table::slug)).load(conn)
+        }
+
         pub fn $slugs(conn: &mut DbConnection, base: &str) -> QueryResult<Vec<String>> {
             $table::table.filter($table::slug.like(format!("{base}%"))).select($table::slug).load(conn)
         }
@@ -152,6 +157,7 @@ slugged_queries!(
     update_author,
     delete_author,
     resolve_authors,
+    all_authors,
     author_slugs_starting_with
 );
 slugged_queries!(
@@ -164,6 +170,7 @@ slugged_queries!(
     update_section,
     delete_section,
     resolve_sections,
+    all_sections,
     section_slugs_starting_with
 );
 slugged_queries!(
@@ -176,5 +183,6 @@ slugged_queries!(
     update_tag,
     delete_tag,
     resolve_tags,
+    all_tags,
     tag_slugs_starting_with
 );

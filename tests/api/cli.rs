@@ -7,7 +7,7 @@ use crate::helpers::{Backend, TestDatabase};
 
 backend_tests!(cli_keys_and_migrate);
 
-fn dateline(database_url: &str, args: &[&str]) -> Output {
+pub fn dateline(database_url: &str, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_dateline"))
         .args(args)
         .env("DATABASE_URL", database_url)
@@ -17,7 +17,7 @@ fn dateline(database_url: &str, args: &[&str]) -> Output {
         .expect("run dateline")
 }
 
-fn stdout(output: &Output) -> String {
+pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 

@@ -177,6 +177,11 @@ impl TestApp {
         Self { server: handle, address, db, _database: database, client }
     }
 
+    /// The URL of this app's database, for the CLI.
+    pub fn database_url(&self) -> String {
+        self._database.url.clone()
+    }
+
     /// A new key of this scope.
     pub async fn key(&self, scope: Scope) -> String {
         service::keys::create(&self.db, "test", scope).await.expect("create key").1

@@ -12,6 +12,7 @@ mod cli;
 mod contract;
 mod errors;
 mod graphql;
+mod ingest;
 mod paging;
 mod related;
 mod visibility;

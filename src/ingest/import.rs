@@ -1,0 +1,262 @@
+//! `import`: walks files and directories, reads plain-text stories and NDJSON
+//! (a `-` reads NDJSON from stdin), and reports what happened to each.
+
+use std::io::{BufRead, BufReader, IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::plaintext::{self, DroppedKind};
+use crate::error::AppError;
+use crate::service::transfer::{self, ImportOptions, LinkRecord, Outcome, Record};
+use crate::store::Db;
+
+/// Records written per transaction (each still atomic on its own).
+const BATCH: usize = 1000;
+
+/// Totals and notes of an import.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub imported: u64,
+    pub unchanged: u64,
+    pub skipped: u64,
+}
+
+impl Report {
+    pub fn summary(&self) -> String {
+        format!("imported {}, unchanged {}, skipped {}", self.imported, self.unchanged, self.skipped)
+    }
+
+    fn count(&mut self, outcome: Outcome) {
+        match outcome {
+            Outcome::Imported | Outcome::Updated => self.imported += 1,
+            Outcome::Unchanged => self.unchanged += 1,
+        }
+    }
+}
+
+/// Where notes and progress go.
+pub struct Feedback {
+    quiet: bool,
+    bar: Option<ProgressBar>,
+    seen: u64,
+}
+
+impl Feedback {
+    /// A progress bar on a terminal, a line every 10,000 items otherwise.
+    pub fn new(quiet: bool) -> Self {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} {pos} items  {per_sec}  {elapsed_precise}  {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar
+        });
+        Self { quiet, bar, seen: 0 }
+    }
+
+    /// A note for the report (always shown unless quiet).
+    pub fn note(&self, line: &str) {
+        if self.quiet {
+            return;
+        }
+        match &self.bar {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    fn advance(&mut self, items: u64) {
+        self.seen += items;
+        match &self.bar {
+            Some(bar) => bar.inc(items),
+            None if !self.quiet && self.seen / 10_000 != (self.seen - items) / 10_000 => {
+                eprintln!("… {} items processed", self.seen);
+            }
+            None => {}
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Imports every path; `-` is NDJSON on stdin.
+pub async fn import_paths(
+    db: &Db,
+    paths: &[PathBuf],
+    options: ImportOptions,
+    furniture: &[String],
+    feedback: &mut Feedback,
+) -> Result<Report, AppError> {
+    let mut report = Report::default();
+    let mut pending = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            let stdin = BufReader::new(std::io::stdin().lock());
+            import_ndjson(db, "-", stdin, options, &mut report, &mut pending, feedback).await?;
+            continue;
+        }
+        let mut files = Vec::new();
+        if let Err(e) = collect_files(path, &mut files) {
+            feedback.note(&format!("{}: skipped: {e}", path.display()));
+            report.skipped += 1;
+            continue;
+        }
+        for file in files {
+            import_file(db, &file, options, furniture, &mut report, &mut pending, feedback).await?;
+        }
+    }
+    for note in transfer::link_pending(db, pending).await? {
+        feedback.note(&note);
+    }
+    feedback.finish();
+    Ok(report)
+}
+
+/// Files under a path, recursively, in name order.
+fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if path.is_dir() {
+        let mut entries: Vec<PathBuf> =
+            std::fs::read_dir(path)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+        entries.sort();
+        for entry in entries {
+            collect_files(&entry, files)?;
+        }
+    } else if path.is_file() {
+        files.push(path.to_owned());
+    } else {
+        return Err(std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"));
+    }
+    Ok(())
+}
+
+fn is_ndjson(path: &Path) -> bool {
+    matches!(path.extension().and_then(|e| e.to_str()), Some("ndjson" | "jsonl"))
+}
+
+async fn import_file(
+    db: &Db,
+    file: &Path,
+    options: ImportOptions,
+    furniture: &[String],
+    report: &mut Report,
+    pending: &mut Vec<(String, Vec<LinkRecord>)>,
+    feedback: &mut Feedback,
+) -> Result<(), AppError> {
+    let name = file.display().to_string();
+    let opened = std::fs::File::open(file);
+    let mut opened = match opened {
+        Ok(f) => f,
+        Err(e) => {
+            feedback.note(&format!("{name}: skipped: {e}"));
+            report.skipped += 1;
+            return Ok(());
+        }
+    };
+    if is_ndjson(file) {
+        return import_ndjson(db, &name, BufReader::new(opened), options, report, pending, feedback).await;
+    }
+    let mut bytes = Vec::new();
+    if let Err(e) = opened.read_to_end(&mut bytes) {
+        feedback.note(&format!("{name}: skipped: {e}"));
+        report.skipped += 1;
+        return Ok(());
+    }
+    feedback.advance(1);
+    let story = match plaintext::parse(&bytes, furniture) {
+        Ok(story) => story,
+        Err(reason) => {
+            feedback.note(&format!("{name}: skipped: {reason}"));
+            report.skipped += 1;
+            return Ok(());
+        }
+    };
+    for dropped in &story.dropped {
+        let kind = match dropped.kind {
+            DroppedKind::Furniture => "page furniture",
+            DroppedKind::Promo => "promo",
+        };
+        feedback.note(&format!("{name}: dropped {kind}: \"{}\"", dropped.first_words));
+    }
+    match transfer::import_story(db, story, options).await {
+        Ok((outcome, _)) => report.count(outcome),
+        Err(AppError::Unavailable) => return Err(AppError::Unavailable),
+        Err(error) => {
+            feedback.note(&format!("{name}: skipped: {error}"));
+            report.skipped += 1;
+        }
+    }
+    Ok(())
+}
+
+async fn import_ndjson(
+    db: &Db,
+    name: &str,
+    mut reader: impl BufRead,
+    options: ImportOptions,
+    report: &mut Report,
+    pending: &mut Vec<(String, Vec<LinkRecord>)>,
+    feedback: &mut Feedback,
+) -> Result<(), AppError> {
+    let mut batch: Vec<(usize, Record)> = Vec::with_capacity(BATCH);
+    let mut line = Vec::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        let read = reader.read_until(b'\n', &mut line).map_err(|e| AppError::BadRequest(format!("{name}: {e}")))?;
+        if read == 0 {
+            break;
+        }
+        number += 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<Record>(&line) {
+            Ok(record) => batch.push((number, record)),
+            Err(e) => {
+                let reason = e.to_string();
+                let reason = reason.split(" at line ").next().unwrap_or_default();
+                feedback.note(&format!("{name}:{number}: skipped: {reason}"));
+                report.skipped += 1;
+            }
+        }
+        if batch.len() == BATCH {
+            flush(db, name, std::mem::take(&mut batch), options, report, pending, feedback).await?;
+        }
+    }
+    flush(db, name, batch, options, report, pending, feedback).await
+}
+
+async fn flush(
+    db: &Db,
+    name: &str,
+    batch: Vec<(usize, Record)>,
+    options: ImportOptions,
+    report: &mut Report,
+    pending: &mut Vec<(String, Vec<LinkRecord>)>,
+    feedback: &mut Feedback,
+) -> Result<(), AppError> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let (numbers, records): (Vec<usize>, Vec<Record>) = batch.into_iter().unzip();
+    let count = records.len() as u64;
+    let (results, links) = transfer::import_batch(db, records, options).await?;
+    for (number, result) in numbers.into_iter().zip(results) {
+        match result {
+            Ok(outcome) => report.count(outcome),
+            Err(reason) => {
+                feedback.note(&format!("{name}:{number}: skipped: {reason}"));
+                report.skipped += 1;
+            }
+        }
+    }
+    pending.extend(links.into_iter().filter(|(_, links)| !links.is_empty()));
+    feedback.advance(count);
+    Ok(())
+}

@@ -1,0 +1,541 @@
+//! Moving a newsroom in and out: NDJSON records (lossless, by slug) and
+//! plain-text stories. Every article is written atomically (a savepoint
+//! each inside batch transactions); re-importing changes nothing unless asked.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::Connection;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::text::word_count;
+use crate::domain::time::{now, to_stored};
+use crate::domain::{
+    check_language, check_url, required_text, Article, ArticleInput, BylineInput, Patch, Problems, Reference, Role,
+    Slug, Status, MAX_HEADLINE_CHARS, MAX_SHORT_TEXT_CHARS,
+};
+use crate::error::AppError;
+use crate::store::articles::{self as store, ArticleValues, StoredLink};
+use crate::store::people::{self, AuthorValues, SectionValues, TagValues};
+use crate::store::{Db, DbConnection};
+
+/// One line of an NDJSON dump.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Record {
+    Author(AuthorRecord),
+    Section(SectionRecord),
+    Tag(TagRecord),
+    Article(Box<ArticleRecord>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorRecord {
+    pub slug: String,
+    pub name: String,
+    pub bio: Option<String>,
+    pub avatar_url: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionRecord {
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagRecord {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BylineRecord {
+    pub author: String,
+    pub role: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum LinkRecord {
+    Article { article: String },
+    External { url: String, title: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleRecord {
+    pub slug: String,
+    pub headline: String,
+    pub summary: Option<String>,
+    pub body: String,
+    pub status: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub dateline: Option<String>,
+    pub section: Option<String>,
+    pub language: String,
+    pub canonical_url: Option<String>,
+    pub version: i64,
+    pub tags: Vec<String>,
+    pub bylines: Vec<BylineRecord>,
+    pub related: Vec<LinkRecord>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Overwrite what already exists instead of leaving it unchanged.
+    pub update: bool,
+    /// Import plain-text stories as drafts.
+    pub draft: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Imported,
+    Updated,
+    Unchanged,
+}
+
+/// Slug → id of authors, sections and tags, loaded once per batch.
+struct Directory {
+    authors: HashMap<String, i64>,
+    sections: HashMap<String, i64>,
+    tags: HashMap<String, i64>,
+}
+
+impl Directory {
+    fn load(conn: &mut DbConnection) -> Result<Self, AppError> {
+        let map = |rows: Vec<(i64, String)>| rows.into_iter().map(|(id, slug)| (slug, id)).collect();
+        Ok(Self {
+            authors: map(people::all_authors(conn)?),
+            sections: map(people::all_sections(conn)?),
+            tags: map(people::all_tags(conn)?),
+        })
+    }
+}
+
+/// What one record of a batch came to: an outcome, or why it was skipped.
+pub type RecordResult = Result<Outcome, String>;
+
+/// Imports a batch of records in one transaction, each record in a savepoint
+/// of its own. Related links are returned for `link_pending` once every
+/// article of the import exists.
+pub async fn import_batch(
+    db: &Db,
+    records: Vec<Record>,
+    options: ImportOptions,
+) -> Result<(Vec<RecordResult>, Vec<(String, Vec<LinkRecord>)>), AppError> {
+    db.run(move |conn| {
+        conn.transaction(|conn| {
+            let mut directory = Directory::load(conn)?;
+            let mut results = Vec::with_capacity(records.len());
+            let mut pending = Vec::new();
+            for record in records {
+                let outcome = conn.transaction(|conn| import_record(conn, &mut directory, &record, options));
+                let outcome = match outcome {
+                    Ok(outcome) => outcome,
+                    Err(AppError::Unavailable) => return Err(AppError::Unavailable),
+                    Err(error) => {
+                        // The savepoint rolled back; the directory may name rows that are gone.
+                        directory = Directory::load(conn)?;
+                        results.push(Err(describe(&error)));
+                        continue;
+                    }
+                };
+                if let (Record::Article(article), Outcome::Imported | Outcome::Updated) = (&record, outcome) {
+                    pending.push((article.slug.clone(), article.related.clone()));
+                }
+                results.push(Ok(outcome));
+            }
+            Ok((results, pending))
+        })
+    })
+    .await
+}
+
+fn describe(error: &AppError) -> String {
+    match error {
+        AppError::Invalid(errors) => {
+            errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
+    }
+}
+
+fn import_record(
+    conn: &mut DbConnection,
+    directory: &mut Directory,
+    record: &Record,
+    options: ImportOptions,
+) -> Result<Outcome, AppError> {
+    match record {
+        Record::Author(a) => {
+            let values = AuthorValues {
+                slug: checked_slug(&a.slug)?,
+                name: a.name.clone(),
+                bio: a.bio.clone(),
+                avatar_url: a.avatar_url.clone(),
+                created_at: to_stored(a.created_at),
+                updated_at: to_stored(a.updated_at),
+            };
+            let existing = people::find_author(conn, &Reference::Slug(a.slug.clone()))?;
+            let (outcome, id) = match existing {
+                None => (Outcome::Imported, people::insert_author(conn, &values)?),
+                Some(row) if options.update => {
+                    people::update_author(conn, row.id, &values)?;
+                    (Outcome::Updated, row.id)
+                }
+                Some(row) => (Outcome::Unchanged, row.id),
+            };
+            directory.authors.insert(a.slug.clone(), id);
+            Ok(outcome)
+        }
+        Record::Section(s) => {
+            let values = SectionValues {
+                slug: checked_slug(&s.slug)?,
+                name: s.name.clone(),
+                description: s.description.clone(),
+            };
+            let existing = people::find_section(conn, &Reference::Slug(s.slug.clone()))?;
+            let (outcome, id) = match existing {
+                None => (Outcome::Imported, people::insert_section(conn, &values)?),
+                Some(row) if options.update => {
+                    people::update_section(conn, row.id, &values)?;
+                    (Outcome::Updated, row.id)
+                }
+                Some(row) => (Outcome::Unchanged, row.id),
+            };
+            directory.sections.insert(s.slug.clone(), id);
+            Ok(outcome)
+        }
+        Record::Tag(t) => {
+            let values = TagValues { slug: checked_slug(&t.slug)?, name: t.name.clone() };
+            let existing = people::find_tag(conn, &Reference::Slug(t.slug.clone()))?;
+            let (outcome, id) = match existing {
+                None => (Outcome::Imported, people::insert_tag(conn, &values)?),
+                Some(row) if options.update => {
+                    people::update_tag(conn, row.id, &values)?;
+                    (Outcome::Updated, row.id)
+                }
+                Some(row) => (Outcome::Unchanged, row.id),
+            };
+            directory.tags.insert(t.slug.clone(), id);
+            Ok(outcome)
+        }
+        Record::Article(a) => import_article_record(conn, directory, a, options),
+    }
+}
+
+fn checked_slug(slug: &str) -> Result<String, AppError> {
+    Slug::parse(slug).map(Slug::into_string).map_err(|message| AppError::invalid("slug", message))
+}
+
+fn import_article_record(
+    conn: &mut DbConnection,
+    directory: &Directory,
+    record: &ArticleRecord,
+    options: ImportOptions,
+) -> Result<Outcome, AppError> {
+    let mut problems = Problems::default();
+    let slug = Slug::parse(&record.slug).map_err(|m| problems.add("slug", m)).ok();
+    let headline = required_text(&mut problems, "headline", &record.headline, MAX_HEADLINE_CHARS);
+    let status = record.status.parse::<Status>().map_err(|_| problems.add("status", "must be draft or published")).ok();
+    let language = check_language(&mut problems, &record.language);
+    let canonical_url = check_url(&mut problems, "canonical_url", record.canonical_url.clone());
+    let section_id = match &record.section {
+        None => None,
+        Some(s) => {
+            let id = directory.sections.get(s).copied();
+            if id.is_none() {
+                problems.add("section", format!("no section `{s}`"));
+            }
+            id
+        }
+    };
+    let mut tag_ids = Vec::with_capacity(record.tags.len());
+    for (i, tag) in record.tags.iter().enumerate() {
+        match directory.tags.get(tag) {
+            Some(id) if !tag_ids.contains(id) => tag_ids.push(*id),
+            Some(_) => problems.add(format!("tags[{i}]"), "listed twice"),
+            None => problems.add(format!("tags[{i}]"), format!("no tag `{tag}`")),
+        }
+    }
+    let mut bylines = Vec::with_capacity(record.bylines.len());
+    for (i, byline) in record.bylines.iter().enumerate() {
+        let role =
+            byline.role.parse::<Role>().map_err(|_| problems.add(format!("bylines[{i}].role"), "unknown role")).ok();
+        match (directory.authors.get(&byline.author), role) {
+            (Some(id), Some(role)) if !bylines.iter().any(|(a, _)| a == id) => bylines.push((*id, role)),
+            (Some(_), Some(_)) => problems.add(format!("bylines[{i}].author"), "listed twice"),
+            (None, _) => problems.add(format!("bylines[{i}].author"), format!("no author `{}`", byline.author)),
+            (Some(_), None) => {}
+        }
+    }
+    let (Some(slug), Some(headline), Some(status), Some(language), true) =
+        (slug, headline, status, language, problems.is_empty())
+    else {
+        return Err(AppError::Invalid(problems.0));
+    };
+
+    let published_at = record.published_at.map(to_stored);
+    let created_at = to_stored(record.created_at);
+    let values = ArticleValues {
+        slug: slug.into_string(),
+        headline,
+        summary: record.summary.clone(),
+        word_count: word_count(&record.body),
+        body: record.body.clone(),
+        status: status.as_str().to_owned(),
+        published_at,
+        sort_at: ArticleValues::sort_key(published_at, created_at),
+        created_at,
+        updated_at: to_stored(record.updated_at),
+        dateline: record.dateline.clone(),
+        section_id,
+        language,
+        canonical_url,
+        version: record.version,
+    };
+    let (outcome, id) = match store::find_row(conn, &Reference::Slug(values.slug.clone()))? {
+        None => (Outcome::Imported, store::insert(conn, &values)?),
+        Some(row) if options.update => {
+            store::update(conn, row.id, row.version, &values)?;
+            (Outcome::Updated, row.id)
+        }
+        Some(_) => return Ok(Outcome::Unchanged),
+    };
+    store::replace_tags(conn, id, &tag_ids)?;
+    store::replace_bylines(conn, id, &bylines)?;
+    Ok(outcome)
+}
+
+/// Writes the related links of imported articles; returns a note per link
+/// that could not be resolved.
+pub async fn link_pending(db: &Db, pending: Vec<(String, Vec<LinkRecord>)>) -> Result<Vec<String>, AppError> {
+    db.run(move |conn| {
+        conn.transaction(|conn| {
+            let mut notes = Vec::new();
+            for (slug, links) in pending {
+                let Some(row) = store::find_row(conn, &Reference::Slug(slug.clone()))? else { continue };
+                let mut stored = Vec::with_capacity(links.len());
+                for link in links {
+                    match link {
+                        LinkRecord::Article { article } => {
+                            match store::find_row(conn, &Reference::Slug(article.clone()))? {
+                                Some(target) if target.id != row.id => stored.push(StoredLink::Article(target.id)),
+                                _ => {
+                                    notes.push(format!("{slug}: related article `{article}` not found; link left out"))
+                                }
+                            }
+                        }
+                        LinkRecord::External { url, title } => stored.push(StoredLink::External { url, title }),
+                    }
+                }
+                store::replace_related(conn, row.id, &stored)?;
+            }
+            Ok(notes)
+        })
+    })
+    .await
+}
+
+/// Imports one plain-text story: the same headline (slug) and date is the
+/// same story. Authors are matched by slug, created when new.
+pub async fn import_story(
+    db: &Db,
+    story: crate::ingest::plaintext::Story,
+    options: ImportOptions,
+) -> Result<(Outcome, String), AppError> {
+    db.run(move |conn| {
+        conn.transaction(|conn| {
+            let at = now();
+            let slug = Slug::derive(&story.headline, "article").into_string();
+            let existing = store::find_row(conn, &Reference::Slug(slug.clone()))?
+                .filter(|row| row.published_at == Some(to_stored(story.published_at)));
+            if existing.is_some() && !options.update {
+                return Ok((Outcome::Unchanged, slug));
+            }
+            let mut bylines = Vec::with_capacity(story.bylines.len());
+            for name in &story.bylines {
+                bylines.push(BylineInput { author: author_for(conn, name, at)?, role: None });
+            }
+            let input = ArticleInput {
+                slug: existing.as_ref().map(|row| row.slug.clone()),
+                headline: Some(story.headline.clone()),
+                body: Some(story.body.clone()),
+                status: Some(if options.draft { "draft" } else { "published" }.to_owned()),
+                published_at: Patch::Value(story.published_at),
+                bylines: Some(bylines),
+                ..ArticleInput::default()
+            };
+            let outcome = if existing.is_some() { Outcome::Updated } else { Outcome::Imported };
+            let id = crate::service::articles::write_article(conn, existing, input, at)?;
+            let slug = store::find_row(conn, &Reference::Id(id))?.map(|r| r.slug).unwrap_or(slug);
+            Ok((outcome, slug))
+        })
+    })
+    .await
+}
+
+/// The slug of the author with this name, created when there is none.
+fn author_for(conn: &mut DbConnection, name: &str, at: DateTime<Utc>) -> Result<String, AppError> {
+    let slug = Slug::derive(name, "author").into_string();
+    if people::find_author(conn, &Reference::Slug(slug.clone()))?.is_none() {
+        let mut problems = Problems::default();
+        let name = required_text(&mut problems, "byline", name, MAX_SHORT_TEXT_CHARS)
+            .ok_or_else(|| AppError::Invalid(problems.0))?;
+        let stored = to_stored(at);
+        let values = AuthorValues {
+            slug: slug.clone(),
+            name,
+            bio: None,
+            avatar_url: None,
+            created_at: stored,
+            updated_at: stored,
+        };
+        people::insert_author(conn, &values)?;
+    }
+    Ok(slug)
+}
+
+/// Records per page when exporting: memory stays flat whatever the store holds.
+const EXPORT_PAGE: u32 = 500;
+
+/// The next page of the export, in fixed order: authors, sections, tags (by
+/// slug), then articles (by creation time and slug).
+pub async fn export_page(db: &Db, position: ExportPosition) -> Result<(Vec<Record>, Option<ExportPosition>), AppError> {
+    db.run(move |conn| match position {
+        ExportPosition::Authors(after) => {
+            let rows = people::list_authors(conn, after.as_deref(), EXPORT_PAGE - 1)?;
+            let next = next_by_slug(&rows, |r| &r.slug, ExportPosition::Authors, ExportPosition::Sections(None));
+            let records = rows
+                .into_iter()
+                .take(EXPORT_PAGE as usize - 1)
+                .map(|r| {
+                    Record::Author(AuthorRecord {
+                        slug: r.slug,
+                        name: r.name,
+                        bio: r.bio,
+                        avatar_url: r.avatar_url,
+                        created_at: r.created_at.and_utc(),
+                        updated_at: r.updated_at.and_utc(),
+                    })
+                })
+                .collect();
+            Ok((records, Some(next)))
+        }
+        ExportPosition::Sections(after) => {
+            let rows = people::list_sections(conn, after.as_deref(), EXPORT_PAGE - 1)?;
+            let next = next_by_slug(&rows, |r| &r.slug, ExportPosition::Sections, ExportPosition::Tags(None));
+            let records = rows
+                .into_iter()
+                .take(EXPORT_PAGE as usize - 1)
+                .map(|r| Record::Section(SectionRecord { slug: r.slug, name: r.name, description: r.description }))
+                .collect();
+            Ok((records, Some(next)))
+        }
+        ExportPosition::Tags(after) => {
+            let rows = people::list_tags(conn, after.as_deref(), EXPORT_PAGE - 1)?;
+            let next = next_by_slug(&rows, |r| &r.slug, ExportPosition::Tags, ExportPosition::Articles(None));
+            let records = rows
+                .into_iter()
+                .take(EXPORT_PAGE as usize - 1)
+                .map(|r| Record::Tag(TagRecord { slug: r.slug, name: r.name }))
+                .collect();
+            Ok((records, Some(next)))
+        }
+        ExportPosition::Articles(after) => {
+            let found = store::export_page(conn, after.as_ref(), EXPORT_PAGE)?;
+            let next = match found.last() {
+                Some(last) if found.len() == EXPORT_PAGE as usize => {
+                    Some(ExportPosition::Articles(Some((to_stored(last.created_at), last.slug.clone()))))
+                }
+                _ => None,
+            };
+            let ids: Vec<i64> = found.iter().map(|a| a.id).collect();
+            let links = store::links_of_many(conn, &ids)?;
+            let targets: Vec<i64> = links
+                .iter()
+                .filter_map(|(_, l)| if let StoredLink::Article(id) = l { Some(*id) } else { None })
+                .collect();
+            let slugs = store::slugs_of(conn, &targets)?;
+            let mut links_of: HashMap<i64, Vec<LinkRecord>> = HashMap::new();
+            for (owner, link) in links {
+                let record = match link {
+                    StoredLink::Article(id) => match slugs.get(&id) {
+                        Some(slug) => LinkRecord::Article { article: slug.clone() },
+                        None => continue,
+                    },
+                    StoredLink::External { url, title } => LinkRecord::External { url, title },
+                };
+                links_of.entry(owner).or_default().push(record);
+            }
+            let records = found
+                .into_iter()
+                .map(|a| {
+                    let related = links_of.remove(&a.id).unwrap_or_default();
+                    Record::Article(Box::new(article_record(a, related)))
+                })
+                .collect();
+            Ok((records, next))
+        }
+    })
+    .await
+}
+
+/// Where an export is: which kind, after which key.
+#[derive(Debug, Clone)]
+pub enum ExportPosition {
+    Authors(Option<String>),
+    Sections(Option<String>),
+    Tags(Option<String>),
+    Articles(Option<(NaiveDateTime, String)>),
+}
+
+/// The position after a page of slug-ordered rows (`limit + 1` were asked for).
+fn next_by_slug<R>(
+    rows: &[R],
+    slug_of: impl Fn(&R) -> &String,
+    same: impl Fn(Option<String>) -> ExportPosition,
+    then: ExportPosition,
+) -> ExportPosition {
+    if rows.len() >= EXPORT_PAGE as usize {
+        rows.get(EXPORT_PAGE as usize - 2).map(|r| same(Some(slug_of(r).clone()))).unwrap_or(then)
+    } else {
+        then
+    }
+}
+
+fn article_record(a: Article, related: Vec<LinkRecord>) -> ArticleRecord {
+    ArticleRecord {
+        slug: a.slug,
+        headline: a.headline,
+        summary: a.summary,
+        body: a.body,
+        status: a.status.as_str().to_owned(),
+        published_at: a.published_at,
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+        dateline: a.dateline,
+        section: a.section.map(|s| s.slug),
+        language: a.language,
+        canonical_url: a.canonical_url,
+        version: a.version,
+        tags: a.tags.into_iter().map(|t| t.slug).collect(),
+        bylines: a
+            .bylines
+            .into_iter()
+            .map(|b| BylineRecord { author: b.author.slug, role: b.role.as_str().to_owned() })
+            .collect(),
+        related,
+    }
+}

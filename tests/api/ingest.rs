@@ -1,0 +1,229 @@
+//! `import` and `export` through the real binary on both backends: stories
+//! as they come, NDJSON roundtrips, idempotence, bad input changing nothing.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use dateline::domain::Scope;
+use serde_json::{json, Value};
+
+use crate::backend_tests;
+use crate::cli::{dateline, stdout};
+use crate::helpers::{Backend, TestApp, TestDatabase};
+
+backend_tests!(
+    stories_import_with_report_and_reimport_changes_nothing,
+    export_import_export_is_byte_identical,
+    bad_records_are_skipped_and_leave_nothing,
+);
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn last_line(text: &str) -> &str {
+    text.trim_end().lines().rfind(|l| !l.starts_with("dateline: ")).unwrap_or_default()
+}
+
+/// The exported articles, by slug.
+fn articles(url: &str) -> Vec<Value> {
+    stdout(&dateline(url, &["export"]))
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|r| r["type"] == "article")
+        .collect()
+}
+
+fn article<'a>(all: &'a [Value], slug: &str) -> &'a Value {
+    all.iter().find(|a| a["slug"] == slug).unwrap_or_else(|| panic!("no article {slug}"))
+}
+
+async fn stories_import_with_report_and_reimport_changes_nothing(backend: Backend) {
+    let database = TestDatabase::create(backend);
+    let url = database.url.as_str();
+    let stories = format!("{FIXTURES}/stories");
+    let bad = format!("{FIXTURES}/bad");
+
+    let output = dateline(url, &["import", &stories, &bad]);
+    let report = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "skipped files make the exit non-zero: {report}");
+    assert_eq!(last_line(&report), "imported 9, unchanged 0, skipped 5", "{report}");
+    for (file, reason) in [
+        ("bad/empty.txt", "the file is empty"),
+        ("bad/blank.txt", "the file is empty"),
+        ("bad/image.txt", "binary or not UTF-8"),
+        ("bad/latin1.txt", "binary or not UTF-8"),
+        ("bad/sample-broken-story.txt", "no date line"),
+    ] {
+        assert!(
+            report.lines().any(|l| l.contains(file) && l.contains("skipped") && l.contains(reason)),
+            "{file}: {report}"
+        );
+    }
+    assert!(report.contains("sample-wire-story.txt: dropped promo: \"Local bakery wins national bread award"));
+    assert!(report.contains("sample-wire-story.txt: dropped page furniture: \"Other reports by\""));
+    assert!(report.contains("crlf-bom-bylines.txt: dropped page furniture: \"Share this article\""));
+    assert!(report.contains("promo-and-heading.txt: dropped promo: \"Celebrity chef opens seaside restaurant"));
+
+    let all = articles(url);
+    assert_eq!(all.len(), 9);
+    for slug in [
+        "council-passes-budget",
+        "council-passes-second-budget",
+        "council-passes-third-budget",
+        "council-passes-fourth-budget",
+    ] {
+        assert_eq!(article(&all, slug)["published_at"], "2018-02-12T00:00:00Z", "{slug}");
+        assert_eq!(article(&all, slug)["bylines"], json!([{"author": "ann-lee", "role": "author"}]));
+        assert_eq!(article(&all, slug)["status"], "published");
+    }
+    assert_eq!(article(&all, "council-passes-late-budget")["published_at"], "2018-02-12T20:30:00Z");
+
+    let storm = article(&all, "storm-closes-mountain-pass");
+    assert_eq!(storm["published_at"], "2019-03-04T00:00:00Z");
+    let authors: Vec<&str> =
+        storm["bylines"].as_array().unwrap().iter().map(|b| b["author"].as_str().unwrap()).collect();
+    assert_eq!(authors, vec!["bob-stone", "cy-twombly", "dee-park"]);
+    assert_eq!(
+        storm["body"],
+        "Snow closed the mountain pass on Monday. Drivers were told to wait.\n\nThe pass reopened in the evening."
+    );
+
+    let fire = article(&all, "wildfire-threatens-hill-villages");
+    let body = fire["body"].as_str().unwrap();
+    assert!(body.contains("\n\n## What happens to the villages now?\n\n"), "{body}");
+    assert!(!body.contains("chef") && !body.contains("lobster"), "{body}");
+
+    let ferry = article(&all, "harbour-authority-approves-night-ferry-trial-after-months-of-delays");
+    let body = ferry["body"].as_str().unwrap();
+    assert!(body.contains("## Why did the plan take so long?"));
+    assert!(!body.contains("bakery") && !body.contains("Discuss") && !body.contains("Other reports"));
+    assert!(body.ends_with("crews had been consulted on the new rosters."));
+
+    // The same files again: nothing changes, and unchanged is not skipped.
+    let before = stdout(&dateline(url, &["export"]));
+    let again = dateline(url, &["import", "--quiet", &stories]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(stderr(&again).trim(), "imported 0, unchanged 9, skipped 0");
+    assert_eq!(stdout(&dateline(url, &["export"])), before);
+
+    // --update rewrites them; --draft imports drafts.
+    let updated = dateline(url, &["import", "--quiet", "--update", "--draft", &format!("{stories}/dates")]);
+    assert_eq!(stderr(&updated).trim(), "imported 5, unchanged 0, skipped 0");
+    assert_eq!(article(&articles(url), "council-passes-budget")["status"], "draft");
+}
+
+/// A newsroom with every kind of content, made over the API.
+async fn seed_newsroom(app: &TestApp) {
+    let write = app.key(Scope::Write).await;
+    app.seed_people(&write).await;
+    app.article(&write, json!({"headline": "Old news", "status": "published", "published_at": "2019-05-05T05:05:05.123456Z",
+        "summary": "Said before", "dateline": "LYON", "language": "fr", "canonical_url": "https://example.org/old",
+        "section": "world", "tags": ["syria", "transport"], "bylines": [{"author": "bob-stone", "role": "editor"}, {"author": "ann-lee"}]}))
+        .await;
+    app.article(&write, json!({"headline": "Draft news", "body": "Not *yet*.", "tags": ["syria"]})).await;
+    app.article(
+        &write,
+        json!({"headline": "Future news", "status": "published", "published_at": "2999-01-01T00:00:00Z"}),
+    )
+    .await;
+    app.put(
+        "/v1/articles/old-news/related",
+        Some(&write),
+        &json!([{"article": "future-news"}, {"url": "https://example.org/x", "title": "X"}, {"article": "draft-news"}]),
+    )
+    .await;
+    app.patch("/v1/articles/draft-news", Some(&write), &json!({"summary": "edited"})).await;
+}
+
+async fn export_import_export_is_byte_identical(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    seed_newsroom(&app).await;
+    let source = app.database_url();
+    let first = stdout(&dateline(&source, &["export"]));
+    assert_eq!(first.lines().count(), 2 + 2 + 2 + 3, "authors, sections, tags, articles");
+    assert!(first.contains("2019-05-05T05:05:05.123456Z"), "microseconds survive");
+
+    // Into an empty store of each kind (the migration path between backends).
+    let mut targets = vec![TestDatabase::create(Backend::Sqlite)];
+    if backend == Backend::Postgres {
+        targets.push(TestDatabase::create(Backend::Postgres));
+    }
+    for target in &targets {
+        let imported = pipe(&target.url, &["import", "-"], &first);
+        assert!(imported.status.success(), "{}", stderr(&imported));
+        assert_eq!(last_line(&stderr(&imported)), "imported 9, unchanged 0, skipped 0");
+        let second = stdout(&dateline(&target.url, &["export"]));
+        assert_eq!(second, first, "export → import → export is byte-identical ({})", target.url);
+
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let written = dateline(&target.url, &["export", "--output", file.path().to_str().unwrap()]);
+        assert!(written.status.success());
+        assert_eq!(std::fs::read_to_string(file.path()).unwrap(), first);
+    }
+}
+
+fn pipe(url: &str, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("DATELINE_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+async fn bad_records_are_skipped_and_leave_nothing(backend: Backend) {
+    let database = TestDatabase::create(backend);
+    let url = database.url.as_str();
+    let at = "\"created_at\":\"2020-01-01T00:00:00Z\",\"updated_at\":\"2020-01-01T00:00:00Z\"";
+    let article = |slug: &str, extra: &str| {
+        format!(
+            "{{\"type\":\"article\",\"slug\":\"{slug}\",\"headline\":\"H {slug}\",\"summary\":null,\"body\":\"b\",\"status\":\"published\",\
+             \"published_at\":\"2020-01-01T00:00:00Z\",{at},\"dateline\":null,\"section\":null,\"language\":\"en\",\
+             \"canonical_url\":null,\"version\":1,{extra}\"related\":[]}}"
+        )
+    };
+    let lines = [
+        "{\"type\":\"tag\",\"slug\":\"ok-tag\",\"name\":\"Ok\"}".to_owned(),
+        article("good", "\"tags\":[\"ok-tag\"],\"bylines\":[],"),
+        "{not json".to_owned(),
+        "{\"type\":\"podcast\",\"slug\":\"x\"}".to_owned(),
+        article("unknown-tag", "\"tags\":[\"ok-tag\",\"missing\"],\"bylines\":[],"),
+        article("Bad Slug", "\"tags\":[],\"bylines\":[],"),
+        article("no-author", "\"tags\":[],\"bylines\":[{\"author\":\"ghost\",\"role\":\"author\"}],"),
+        String::new(),
+        article("also-good", "\"tags\":[],\"bylines\":[],"),
+    ];
+    let input = lines.join("\n") + "\n";
+    let output = pipe(url, &["import", "-"], &input);
+    let report = stderr(&output);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(last_line(&report), "imported 3, unchanged 0, skipped 5", "{report}");
+    for (line, words) in
+        [(3, "skipped"), (4, "podcast"), (5, "no tag `missing`"), (6, "slug"), (7, "no author `ghost`")]
+    {
+        assert!(
+            report.lines().any(|l| l.starts_with(&format!("-:{line}: skipped")) && l.contains(words)),
+            "line {line}: {report}"
+        );
+    }
+    let slugs: Vec<String> = articles(url).iter().map(|a| a["slug"].as_str().unwrap().to_owned()).collect();
+    let mut sorted = slugs.clone();
+    sorted.sort();
+    assert_eq!(sorted, vec!["also-good", "good"]);
+    assert_eq!(slugs.len(), 2, "the failed article left no row, no tag link behind: {slugs:?}");
+    let exported = stdout(&dateline(url, &["export"]));
+    assert!(!exported.contains("unknown-tag"));
+
+    // A path that does not exist is reported and skipped.
+    let missing = dateline(url, &["import", "/nonexistent/file.txt"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("/nonexistent/file.txt: skipped"));
+}

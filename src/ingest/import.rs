@@ -203,6 +203,8 @@ async fn import_ndjson(
     pending: &mut Vec<(String, Vec<LinkRecord>)>,
     feedback: &mut Feedback,
 ) -> Result<(), AppError> {
+    // One batch is written while the next one is read and parsed.
+    let mut in_flight: Option<InFlight> = None;
     let mut batch: Vec<(usize, Record)> = Vec::with_capacity(BATCH);
     let mut line = Vec::new();
     let mut number = 0;
@@ -226,37 +228,57 @@ async fn import_ndjson(
             }
         }
         if batch.len() == BATCH {
-            flush(db, name, std::mem::take(&mut batch), options, report, pending, feedback).await?;
+            // Batches land in order: a record may name what the previous one created.
+            if let Some(previous) = in_flight.take() {
+                previous.finish(name, report, pending, feedback).await?;
+            }
+            in_flight = Some(InFlight::start(db, std::mem::take(&mut batch), options));
         }
     }
-    flush(db, name, batch, options, report, pending, feedback).await
+    if let Some(previous) = in_flight.take() {
+        previous.finish(name, report, pending, feedback).await?;
+    }
+    if !batch.is_empty() {
+        InFlight::start(db, batch, options).finish(name, report, pending, feedback).await?;
+    }
+    Ok(())
 }
 
-async fn flush(
-    db: &Db,
-    name: &str,
-    batch: Vec<(usize, Record)>,
-    options: ImportOptions,
-    report: &mut Report,
-    pending: &mut Vec<(String, Vec<LinkRecord>)>,
-    feedback: &mut Feedback,
-) -> Result<(), AppError> {
-    if batch.is_empty() {
-        return Ok(());
+/// A batch being written on the blocking pool, with the line numbers of its records.
+struct InFlight {
+    numbers: Vec<usize>,
+    task: actix_web::rt::task::JoinHandle<Result<transfer::BatchOutcome, AppError>>,
+}
+
+impl InFlight {
+    fn start(db: &Db, batch: Vec<(usize, Record)>, options: ImportOptions) -> Self {
+        let (numbers, records): (Vec<usize>, Vec<Record>) = batch.into_iter().unzip();
+        let db = db.clone();
+        let task = actix_web::rt::spawn(async move { transfer::import_batch(&db, records, options).await });
+        Self { numbers, task }
     }
-    let (numbers, records): (Vec<usize>, Vec<Record>) = batch.into_iter().unzip();
-    let count = records.len() as u64;
-    let (results, links) = transfer::import_batch(db, records, options).await?;
-    for (number, result) in numbers.into_iter().zip(results) {
-        match result {
-            Ok(outcome) => report.count(outcome),
-            Err(reason) => {
-                feedback.note(&format!("{name}:{number}: skipped: {reason}"));
-                report.skipped += 1;
+
+    async fn finish(
+        self,
+        name: &str,
+        report: &mut Report,
+        pending: &mut Vec<(String, Vec<LinkRecord>)>,
+        feedback: &mut Feedback,
+    ) -> Result<(), AppError> {
+        let count = self.numbers.len() as u64;
+        let (results, links) =
+            self.task.await.map_err(|e| AppError::Internal(anyhow::anyhow!("import task failed: {e}")))??;
+        for (number, result) in self.numbers.into_iter().zip(results) {
+            match result {
+                Ok(outcome) => report.count(outcome),
+                Err(reason) => {
+                    feedback.note(&format!("{name}:{number}: skipped: {reason}"));
+                    report.skipped += 1;
+                }
             }
         }
+        pending.extend(links.into_iter().filter(|(_, links)| !links.is_empty()));
+        feedback.advance(count);
+        Ok(())
     }
-    pending.extend(links.into_iter().filter(|(_, links)| !links.is_empty()));
-    feedback.advance(count);
-    Ok(())
 }

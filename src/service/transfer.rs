@@ -126,16 +126,17 @@ impl Directory {
 /// What one record of a batch came to: an outcome, or why it was skipped.
 pub type RecordResult = Result<Outcome, String>;
 
+/// What a batch came to, record by record, and the related links to write
+/// once every article exists.
+pub type BatchOutcome = (Vec<RecordResult>, Vec<(String, Vec<LinkRecord>)>);
+
 /// Imports a batch of records in one transaction, each record in a savepoint
 /// of its own. Related links are returned for `link_pending` once every
 /// article of the import exists.
-pub async fn import_batch(
-    db: &Db,
-    records: Vec<Record>,
-    options: ImportOptions,
-) -> Result<(Vec<RecordResult>, Vec<(String, Vec<LinkRecord>)>), AppError> {
+pub async fn import_batch(db: &Db, records: Vec<Record>, options: ImportOptions) -> Result<BatchOutcome, AppError> {
     db.run(move |conn| {
-        conn.transaction(|conn| {
+        crate::store::bulk_cache(conn, true)?;
+        let outcome = conn.transaction(|conn| {
             let mut directory = Directory::load(conn)?;
             let mut results = Vec::with_capacity(records.len());
             let mut pending = Vec::new();
@@ -157,7 +158,9 @@ pub async fn import_batch(
                 results.push(Ok(outcome));
             }
             Ok((results, pending))
-        })
+        });
+        crate::store::bulk_cache(conn, false)?;
+        outcome
     })
     .await
 }
@@ -305,17 +308,24 @@ fn import_article_record(
         canonical_url,
         version: record.version,
     };
-    let (outcome, id) = match store::find_row(conn, &Reference::Slug(values.slug.clone()))? {
-        None => (Outcome::Imported, store::insert(conn, &values)?),
-        Some(row) if options.update => {
-            store::update(conn, row.id, row.version, &values)?;
-            (Outcome::Updated, row.id)
+    match store::id_of_slug(conn, &values.slug)? {
+        None => {
+            let id = store::insert(conn, &values)?;
+            store::insert_tags(conn, id, &tag_ids)?;
+            store::insert_bylines(conn, id, &bylines)?;
+            Ok(Outcome::Imported)
         }
-        Some(_) => return Ok(Outcome::Unchanged),
-    };
-    store::replace_tags(conn, id, &tag_ids)?;
-    store::replace_bylines(conn, id, &bylines)?;
-    Ok(outcome)
+        Some(id) if options.update => {
+            let Some(row) = store::find_row(conn, &Reference::Id(id))? else {
+                return Err(AppError::not_found("article", values.slug));
+            };
+            store::update(conn, row.id, row.version, &values)?;
+            store::replace_tags(conn, row.id, &tag_ids)?;
+            store::replace_bylines(conn, row.id, &bylines)?;
+            Ok(Outcome::Updated)
+        }
+        Some(_) => Ok(Outcome::Unchanged),
+    }
 }
 
 /// Writes the related links of imported articles; returns a note per link
@@ -325,22 +335,18 @@ pub async fn link_pending(db: &Db, pending: Vec<(String, Vec<LinkRecord>)>) -> R
         conn.transaction(|conn| {
             let mut notes = Vec::new();
             for (slug, links) in pending {
-                let Some(row) = store::find_row(conn, &Reference::Slug(slug.clone()))? else { continue };
+                let Some(owner) = store::id_of_slug(conn, &slug)? else { continue };
                 let mut stored = Vec::with_capacity(links.len());
                 for link in links {
                     match link {
-                        LinkRecord::Article { article } => {
-                            match store::find_row(conn, &Reference::Slug(article.clone()))? {
-                                Some(target) if target.id != row.id => stored.push(StoredLink::Article(target.id)),
-                                _ => {
-                                    notes.push(format!("{slug}: related article `{article}` not found; link left out"))
-                                }
-                            }
-                        }
+                        LinkRecord::Article { article } => match store::id_of_slug(conn, &article)? {
+                            Some(target) if target != owner => stored.push(StoredLink::Article(target)),
+                            _ => notes.push(format!("{slug}: related article `{article}` not found; link left out")),
+                        },
                         LinkRecord::External { url, title } => stored.push(StoredLink::External { url, title }),
                     }
                 }
-                store::replace_related(conn, row.id, &stored)?;
+                store::replace_related(conn, owner, &stored)?;
             }
             Ok(notes)
         })

@@ -334,6 +334,11 @@ pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
 
 pub fn replace_bylines(conn: &mut DbConnection, article_id: i64, entries: &[(i64, Role)]) -> QueryResult<()> {
     diesel::delete(bylines::table.filter(bylines::article_id.eq(article_id))).execute(conn)?;
+    insert_bylines(conn, article_id, entries)
+}
+
+/// Adds bylines to an article that has none yet.
+pub fn insert_bylines(conn: &mut DbConnection, article_id: i64, entries: &[(i64, Role)]) -> QueryResult<()> {
     for (position, (author_id, role)) in (0i32..).zip(entries) {
         diesel::insert_into(bylines::table)
             .values((
@@ -349,6 +354,11 @@ pub fn replace_bylines(conn: &mut DbConnection, article_id: i64, entries: &[(i64
 
 pub fn replace_tags(conn: &mut DbConnection, article_id: i64, tag_ids: &[i64]) -> QueryResult<()> {
     diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id))).execute(conn)?;
+    insert_tags(conn, article_id, tag_ids)
+}
+
+/// Adds tags to an article that has none yet.
+pub fn insert_tags(conn: &mut DbConnection, article_id: i64, tag_ids: &[i64]) -> QueryResult<()> {
     for (position, tag_id) in (0i32..).zip(tag_ids) {
         diesel::insert_into(article_tags::table)
             .values((
@@ -383,6 +393,11 @@ pub fn resolve_ids(conn: &mut DbConnection, references: &[Reference]) -> QueryRe
                 .map(|(id, _)| *id)
         })
         .collect())
+}
+
+/// The id of the article with this slug (a light, cacheable lookup).
+pub fn id_of_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i64>> {
+    articles::table.filter(articles::slug.eq(slug)).select(articles::id).first(conn).optional()
 }
 
 /// Existing article slugs that start with `base` (to make a derived slug unique).

@@ -116,6 +116,17 @@ impl Db {
     }
 }
 
+/// A bigger SQLite page cache while a bulk import writes, so a batch's pages
+/// are not spilled to the WAL (and written again) mid-transaction; `false`
+/// goes back to SQLite's default of 2 MiB. PostgreSQL needs nothing.
+pub fn bulk_cache(conn: &mut DbConnection, on: bool) -> Result<(), AppError> {
+    use diesel::connection::SimpleConnection;
+    if let DbConnection::Sqlite(sqlite) = conn {
+        sqlite.batch_execute(if on { "PRAGMA cache_size = -65536" } else { "PRAGMA cache_size = -2000" })?;
+    }
+    Ok(())
+}
+
 fn migrate(conn: &mut DbConnection) -> Result<(), OpenError> {
     let result = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(drop),

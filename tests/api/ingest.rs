@@ -15,6 +15,7 @@ backend_tests!(
     stories_import_with_report_and_reimport_changes_nothing,
     export_import_export_is_byte_identical,
     bad_records_are_skipped_and_leave_nothing,
+    large_imports_span_batches_in_order,
 );
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -226,4 +227,43 @@ async fn bad_records_are_skipped_and_leave_nothing(backend: Backend) {
     let missing = dateline(url, &["import", "/nonexistent/file.txt"]);
     assert_eq!(missing.status.code(), Some(1));
     assert!(stderr(&missing).contains("/nonexistent/file.txt: skipped"));
+}
+
+/// More records than one batch: later batches use authors made by earlier
+/// ones, and related links point across batches.
+async fn large_imports_span_batches_in_order(backend: Backend) {
+    let database = TestDatabase::create(backend);
+    let url = database.url.as_str();
+    let mut lines = Vec::new();
+    for i in 0..2500 {
+        let at = format!("2020-01-01T00:{:02}:{:02}Z", i / 60 % 60, i % 60);
+        if i % 1000 == 999 {
+            // An author defined mid-stream, used by the next batch.
+            lines.push(
+                json!({"type": "author", "slug": format!("late-{i}"), "name": "Late", "bio": null,
+                "avatar_url": null, "created_at": at, "updated_at": at})
+                .to_string(),
+            );
+        }
+        let bylines = if i > 1000 { json!([{"author": "late-999", "role": "author"}]) } else { json!([]) };
+        let related = if i > 0 { json!([{"article": format!("s-{}", (i * 7919) % 2500)}]) } else { json!([]) };
+        lines.push(
+            json!({"type": "article", "slug": format!("s-{i}"), "headline": format!("Story {i}"), "summary": null,
+            "body": "Words here.", "status": "published", "published_at": at, "created_at": at, "updated_at": at,
+            "dateline": null, "section": null, "language": "en", "canonical_url": null, "version": 1,
+            "tags": [], "bylines": bylines, "related": related})
+            .to_string(),
+        );
+    }
+    let input = lines.join("\n") + "\n";
+    let output = pipe(url, &["import", "-"], &input);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).lines().any(|l| l == "imported 2502, unchanged 0, skipped 0"), "{}", stderr(&output));
+    let all = articles(url);
+    assert_eq!(all.len(), 2500);
+    assert_eq!(article(&all, "s-2000")["bylines"], json!([{"author": "late-999", "role": "author"}]));
+    let linked = article(&all, "s-1");
+    assert_eq!(linked["related"], json!([{"article": format!("s-{}", 7919 % 2500)}]));
+    let self_linked = all.iter().filter(|a| a["related"].as_array().is_some_and(|r| r.is_empty())).count();
+    assert!(self_linked <= 2, "only s-0 (and a self-link, if any) have no link");
 }

@@ -8,8 +8,17 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::plaintext::{self, DroppedKind};
 use crate::error::AppError;
-use crate::service::transfer::{self, ImportOptions, LinkRecord, Outcome, Record};
+use std::collections::HashMap;
+
+use crate::service::transfer::{self, ImportOptions, Outcome, PendingLinks, Record};
 use crate::store::Db;
+
+/// Related links to write once everything is in, and the articles written so far.
+#[derive(Default)]
+pub struct Pending {
+    links: Vec<PendingLinks>,
+    written: HashMap<String, i64>,
+}
 
 /// Records written per transaction (each still atomic on its own).
 const BATCH: usize = 1000;
@@ -94,7 +103,7 @@ pub async fn import_paths(
     feedback: &mut Feedback,
 ) -> Result<Report, AppError> {
     let mut report = Report::default();
-    let mut pending = Vec::new();
+    let mut pending = Pending::default();
     for path in paths {
         if path.as_os_str() == "-" {
             let stdin = BufReader::new(std::io::stdin().lock());
@@ -111,7 +120,7 @@ pub async fn import_paths(
             import_file(db, &file, options, furniture, &mut report, &mut pending, feedback).await?;
         }
     }
-    for note in transfer::link_pending(db, pending).await? {
+    for note in transfer::link_pending(db, pending.links, pending.written).await? {
         feedback.note(&note);
     }
     feedback.finish();
@@ -145,7 +154,7 @@ async fn import_file(
     options: ImportOptions,
     furniture: &[String],
     report: &mut Report,
-    pending: &mut Vec<(String, Vec<LinkRecord>)>,
+    pending: &mut Pending,
     feedback: &mut Feedback,
 ) -> Result<(), AppError> {
     let name = file.display().to_string();
@@ -200,7 +209,7 @@ async fn import_ndjson(
     mut reader: impl BufRead,
     options: ImportOptions,
     report: &mut Report,
-    pending: &mut Vec<(String, Vec<LinkRecord>)>,
+    pending: &mut Pending,
     feedback: &mut Feedback,
 ) -> Result<(), AppError> {
     // One batch is written while the next one is read and parsed.
@@ -262,13 +271,12 @@ impl InFlight {
         self,
         name: &str,
         report: &mut Report,
-        pending: &mut Vec<(String, Vec<LinkRecord>)>,
+        pending: &mut Pending,
         feedback: &mut Feedback,
     ) -> Result<(), AppError> {
         let count = self.numbers.len() as u64;
-        let (results, links) =
-            self.task.await.map_err(|e| AppError::Internal(anyhow::anyhow!("import task failed: {e}")))??;
-        for (number, result) in self.numbers.into_iter().zip(results) {
+        let outcome = self.task.await.map_err(|e| AppError::Internal(anyhow::anyhow!("import task failed: {e}")))??;
+        for (number, result) in self.numbers.into_iter().zip(outcome.results) {
             match result {
                 Ok(outcome) => report.count(outcome),
                 Err(reason) => {
@@ -277,7 +285,8 @@ impl InFlight {
                 }
             }
         }
-        pending.extend(links.into_iter().filter(|(_, links)| !links.is_empty()));
+        pending.links.extend(outcome.links);
+        pending.written.extend(outcome.written);
         feedback.advance(count);
         Ok(())
     }

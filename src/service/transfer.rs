@@ -128,7 +128,21 @@ pub type RecordResult = Result<Outcome, String>;
 
 /// What a batch came to, record by record, and the related links to write
 /// once every article exists.
-pub type BatchOutcome = (Vec<RecordResult>, Vec<(String, Vec<LinkRecord>)>);
+pub struct BatchOutcome {
+    pub results: Vec<RecordResult>,
+    /// Related links of the articles written, for `link_pending`.
+    pub links: Vec<PendingLinks>,
+    /// Slug and id of every article written.
+    pub written: Vec<(String, i64)>,
+}
+
+/// The related links of one imported article, to write at the end.
+#[derive(Debug, Clone)]
+pub struct PendingLinks {
+    pub owner: i64,
+    pub slug: String,
+    pub links: Vec<LinkRecord>,
+}
 
 /// Imports a batch of records in one transaction, each record in a savepoint
 /// of its own. Related links are returned for `link_pending` once every
@@ -139,7 +153,8 @@ pub async fn import_batch(db: &Db, records: Vec<Record>, options: ImportOptions)
         let outcome = conn.transaction(|conn| {
             let mut directory = Directory::load(conn)?;
             let mut results = Vec::with_capacity(records.len());
-            let mut pending = Vec::new();
+            let mut links = Vec::new();
+            let mut written = Vec::new();
             for record in records {
                 let outcome = conn.transaction(|conn| import_record(conn, &mut directory, &record, options));
                 let outcome = match outcome {
@@ -152,12 +167,20 @@ pub async fn import_batch(db: &Db, records: Vec<Record>, options: ImportOptions)
                         continue;
                     }
                 };
-                if let (Record::Article(article), Outcome::Imported | Outcome::Updated) = (&record, outcome) {
-                    pending.push((article.slug.clone(), article.related.clone()));
+                if let (Record::Article(article), (Outcome::Imported | Outcome::Updated, Some(id))) = (&record, outcome)
+                {
+                    written.push((article.slug.clone(), id));
+                    if !article.related.is_empty() {
+                        links.push(PendingLinks {
+                            owner: id,
+                            slug: article.slug.clone(),
+                            links: article.related.clone(),
+                        });
+                    }
                 }
-                results.push(Ok(outcome));
+                results.push(Ok(outcome.0));
             }
-            Ok((results, pending))
+            Ok(BatchOutcome { results, links, written })
         });
         crate::store::bulk_cache(conn, false)?;
         outcome
@@ -174,12 +197,13 @@ fn describe(error: &AppError) -> String {
     }
 }
 
+/// The outcome of one record, and the article id when it wrote an article.
 fn import_record(
     conn: &mut DbConnection,
     directory: &mut Directory,
     record: &Record,
     options: ImportOptions,
-) -> Result<Outcome, AppError> {
+) -> Result<(Outcome, Option<i64>), AppError> {
     match record {
         Record::Author(a) => {
             let values = AuthorValues {
@@ -200,7 +224,7 @@ fn import_record(
                 Some(row) => (Outcome::Unchanged, row.id),
             };
             directory.authors.insert(a.slug.clone(), id);
-            Ok(outcome)
+            Ok((outcome, None))
         }
         Record::Section(s) => {
             let values = SectionValues {
@@ -218,7 +242,7 @@ fn import_record(
                 Some(row) => (Outcome::Unchanged, row.id),
             };
             directory.sections.insert(s.slug.clone(), id);
-            Ok(outcome)
+            Ok((outcome, None))
         }
         Record::Tag(t) => {
             let values = TagValues { slug: checked_slug(&t.slug)?, name: t.name.clone() };
@@ -232,7 +256,7 @@ fn import_record(
                 Some(row) => (Outcome::Unchanged, row.id),
             };
             directory.tags.insert(t.slug.clone(), id);
-            Ok(outcome)
+            Ok((outcome, None))
         }
         Record::Article(a) => import_article_record(conn, directory, a, options),
     }
@@ -247,7 +271,7 @@ fn import_article_record(
     directory: &Directory,
     record: &ArticleRecord,
     options: ImportOptions,
-) -> Result<Outcome, AppError> {
+) -> Result<(Outcome, Option<i64>), AppError> {
     let mut problems = Problems::default();
     let slug = Slug::parse(&record.slug).map_err(|m| problems.add("slug", m)).ok();
     let headline = required_text(&mut problems, "headline", &record.headline, MAX_HEADLINE_CHARS);
@@ -313,7 +337,7 @@ fn import_article_record(
             let id = store::insert(conn, &values)?;
             store::insert_tags(conn, id, &tag_ids)?;
             store::insert_bylines(conn, id, &bylines)?;
-            Ok(Outcome::Imported)
+            Ok((Outcome::Imported, Some(id)))
         }
         Some(id) if options.update => {
             let Some(row) = store::find_row(conn, &Reference::Id(id))? else {
@@ -322,27 +346,39 @@ fn import_article_record(
             store::update(conn, row.id, row.version, &values)?;
             store::replace_tags(conn, row.id, &tag_ids)?;
             store::replace_bylines(conn, row.id, &bylines)?;
-            Ok(Outcome::Updated)
+            Ok((Outcome::Updated, Some(row.id)))
         }
-        Some(_) => Ok(Outcome::Unchanged),
+        Some(_) => Ok((Outcome::Unchanged, None)),
     }
 }
 
-/// Writes the related links of imported articles; returns a note per link
-/// that could not be resolved.
-pub async fn link_pending(db: &Db, pending: Vec<(String, Vec<LinkRecord>)>) -> Result<Vec<String>, AppError> {
+/// Writes the related links of imported articles; targets are looked up in
+/// `known` (slug → id of what this import wrote) first, then in the store.
+/// Returns a note per link that could not be resolved.
+pub async fn link_pending(
+    db: &Db,
+    pending: Vec<PendingLinks>,
+    known: HashMap<String, i64>,
+) -> Result<Vec<String>, AppError> {
     db.run(move |conn| {
         conn.transaction(|conn| {
             let mut notes = Vec::new();
-            for (slug, links) in pending {
-                let Some(owner) = store::id_of_slug(conn, &slug)? else { continue };
+            for PendingLinks { owner, slug, links } in pending {
                 let mut stored = Vec::with_capacity(links.len());
                 for link in links {
                     match link {
-                        LinkRecord::Article { article } => match store::id_of_slug(conn, &article)? {
-                            Some(target) if target != owner => stored.push(StoredLink::Article(target)),
-                            _ => notes.push(format!("{slug}: related article `{article}` not found; link left out")),
-                        },
+                        LinkRecord::Article { article } => {
+                            let target = match known.get(&article) {
+                                Some(id) => Some(*id),
+                                None => store::id_of_slug(conn, &article)?,
+                            };
+                            match target {
+                                Some(target) if target != owner => stored.push(StoredLink::Article(target)),
+                                _ => {
+                                    notes.push(format!("{slug}: related article `{article}` not found; link left out"))
+                                }
+                            }
+                        }
                         LinkRecord::External { url, title } => stored.push(StoredLink::External { url, title }),
                     }
                 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::plaintext::{self, DroppedKind};
+use crate::domain::text::word_count;
 use crate::error::AppError;
 use std::collections::HashMap;
 
@@ -228,7 +229,12 @@ async fn import_ndjson(
             continue;
         }
         match serde_json::from_slice::<Record>(&line) {
-            Ok(record) => batch.push((number, record)),
+            Ok(mut record) => {
+                if let Record::Article(article) = &mut record {
+                    article.word_count = Some(word_count(&article.body));
+                }
+                batch.push((number, record))
+            }
             Err(e) => {
                 let reason = e.to_string();
                 let reason = reason.split(" at line ").next().unwrap_or_default();

@@ -88,6 +88,9 @@ pub struct ArticleRecord {
     pub tags: Vec<String>,
     pub bylines: Vec<BylineRecord>,
     pub related: Vec<LinkRecord>,
+    /// Counted by the reader, off the writer's thread; not part of the format.
+    #[serde(skip)]
+    pub word_count: Option<i32>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -150,42 +153,62 @@ pub struct PendingLinks {
 pub async fn import_batch(db: &Db, records: Vec<Record>, options: ImportOptions) -> Result<BatchOutcome, AppError> {
     db.run(move |conn| {
         crate::store::bulk_cache(conn, true)?;
-        let outcome = conn.transaction(|conn| {
-            let mut directory = Directory::load(conn)?;
-            let mut results = Vec::with_capacity(records.len());
-            let mut links = Vec::new();
-            let mut written = Vec::new();
-            for record in records {
-                let outcome = conn.transaction(|conn| import_record(conn, &mut directory, &record, options));
-                let outcome = match outcome {
-                    Ok(outcome) => outcome,
-                    Err(AppError::Unavailable) => return Err(AppError::Unavailable),
-                    Err(error) => {
-                        // The savepoint rolled back; the directory may name rows that are gone.
-                        directory = Directory::load(conn)?;
-                        results.push(Err(describe(&error)));
-                        continue;
-                    }
-                };
-                if let (Record::Article(article), (Outcome::Imported | Outcome::Updated, Some(id))) = (&record, outcome)
-                {
-                    written.push((article.slug.clone(), id));
-                    if !article.related.is_empty() {
-                        links.push(PendingLinks {
-                            owner: id,
-                            slug: article.slug.clone(),
-                            links: article.related.clone(),
-                        });
-                    }
-                }
-                results.push(Ok(outcome.0));
-            }
-            Ok(BatchOutcome { results, links, written })
-        });
+        // Fast path: no savepoints. A record refused by validation has written
+        // nothing, so it is simply skipped; any other failure rolls the batch
+        // back, and it is written again with a savepoint per record.
+        let outcome = match conn.transaction(|conn| write_batch(conn, &records, options, false)) {
+            Err(AppError::Unavailable) => Err(AppError::Unavailable),
+            Err(_) => conn.transaction(|conn| write_batch(conn, &records, options, true)),
+            done => done,
+        };
         crate::store::bulk_cache(conn, false)?;
         outcome
     })
     .await
+}
+
+/// Writes a batch; with `savepoints`, every record is atomic on its own,
+/// without them the first failure that may have written something aborts.
+fn write_batch(
+    conn: &mut DbConnection,
+    records: &[Record],
+    options: ImportOptions,
+    savepoints: bool,
+) -> Result<BatchOutcome, AppError> {
+    let mut directory = Directory::load(conn)?;
+    let mut results = Vec::with_capacity(records.len());
+    let mut links = Vec::new();
+    let mut written = Vec::new();
+    for record in records {
+        let outcome = if savepoints {
+            conn.transaction(|conn| import_record(conn, &mut directory, record, options))
+        } else {
+            import_record(conn, &mut directory, record, options)
+        };
+        let outcome = match outcome {
+            Ok(outcome) => outcome,
+            Err(AppError::Unavailable) => return Err(AppError::Unavailable),
+            Err(error @ AppError::Invalid(_)) => {
+                results.push(Err(describe(&error)));
+                continue;
+            }
+            Err(error) if savepoints => {
+                // The savepoint rolled back; the directory may name rows that are gone.
+                directory = Directory::load(conn)?;
+                results.push(Err(describe(&error)));
+                continue;
+            }
+            Err(error) => return Err(error),
+        };
+        if let (Record::Article(article), (Outcome::Imported | Outcome::Updated, Some(id))) = (record, outcome) {
+            written.push((article.slug.clone(), id));
+            if !article.related.is_empty() {
+                links.push(PendingLinks { owner: id, slug: article.slug.clone(), links: article.related.clone() });
+            }
+        }
+        results.push(Ok(outcome.0));
+    }
+    Ok(BatchOutcome { results, links, written })
 }
 
 fn describe(error: &AppError) -> String {
@@ -319,7 +342,7 @@ fn import_article_record(
         slug: slug.into_string(),
         headline,
         summary: record.summary.clone(),
-        word_count: word_count(&record.body),
+        word_count: record.word_count.unwrap_or_else(|| word_count(&record.body)),
         body: record.body.clone(),
         status: status.as_str().to_owned(),
         published_at,
@@ -579,5 +602,6 @@ fn article_record(a: Article, related: Vec<LinkRecord>) -> ArticleRecord {
             .map(|b| BylineRecord { author: b.author.slug, role: b.role.as_str().to_owned() })
             .collect(),
         related,
+        word_count: None,
     }
 }

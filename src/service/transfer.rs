@@ -237,15 +237,8 @@ fn import_record(
                 created_at: to_stored(a.created_at),
                 updated_at: to_stored(a.updated_at),
             };
-            let existing = people::find_author(conn, &Reference::Slug(a.slug.clone()))?;
-            let (outcome, id) = match existing {
-                None => (Outcome::Imported, people::insert_author(conn, &values)?),
-                Some(row) if options.update => {
-                    people::update_author(conn, row.id, &values)?;
-                    (Outcome::Updated, row.id)
-                }
-                Some(row) => (Outcome::Unchanged, row.id),
-            };
+            let existing = people::find_author(conn, &Reference::Slug(a.slug.clone()))?.map(|row| row.id);
+            let (outcome, id) = upsert(conn, existing, options, &values, people::insert_author, people::update_author)?;
             directory.authors.insert(a.slug.clone(), id);
             Ok((outcome, None))
         }
@@ -255,33 +248,39 @@ fn import_record(
                 name: s.name.clone(),
                 description: s.description.clone(),
             };
-            let existing = people::find_section(conn, &Reference::Slug(s.slug.clone()))?;
-            let (outcome, id) = match existing {
-                None => (Outcome::Imported, people::insert_section(conn, &values)?),
-                Some(row) if options.update => {
-                    people::update_section(conn, row.id, &values)?;
-                    (Outcome::Updated, row.id)
-                }
-                Some(row) => (Outcome::Unchanged, row.id),
-            };
+            let existing = people::find_section(conn, &Reference::Slug(s.slug.clone()))?.map(|row| row.id);
+            let (outcome, id) =
+                upsert(conn, existing, options, &values, people::insert_section, people::update_section)?;
             directory.sections.insert(s.slug.clone(), id);
             Ok((outcome, None))
         }
         Record::Tag(t) => {
             let values = TagValues { slug: checked_slug(&t.slug)?, name: t.name.clone() };
-            let existing = people::find_tag(conn, &Reference::Slug(t.slug.clone()))?;
-            let (outcome, id) = match existing {
-                None => (Outcome::Imported, people::insert_tag(conn, &values)?),
-                Some(row) if options.update => {
-                    people::update_tag(conn, row.id, &values)?;
-                    (Outcome::Updated, row.id)
-                }
-                Some(row) => (Outcome::Unchanged, row.id),
-            };
+            let existing = people::find_tag(conn, &Reference::Slug(t.slug.clone()))?.map(|row| row.id);
+            let (outcome, id) = upsert(conn, existing, options, &values, people::insert_tag, people::update_tag)?;
             directory.tags.insert(t.slug.clone(), id);
             Ok((outcome, None))
         }
         Record::Article(a) => import_article_record(conn, directory, a, options),
+    }
+}
+
+/// Inserts a new row, overwrites an existing one with `--update`, or leaves it.
+fn upsert<V>(
+    conn: &mut DbConnection,
+    existing: Option<i64>,
+    options: ImportOptions,
+    values: &V,
+    insert: fn(&mut DbConnection, &V) -> diesel::QueryResult<i64>,
+    update: fn(&mut DbConnection, i64, &V) -> diesel::QueryResult<()>,
+) -> Result<(Outcome, i64), AppError> {
+    match existing {
+        None => Ok((Outcome::Imported, insert(conn, values)?)),
+        Some(id) if options.update => {
+            update(conn, id, values)?;
+            Ok((Outcome::Updated, id))
+        }
+        Some(id) => Ok((Outcome::Unchanged, id)),
     }
 }
 

@@ -159,6 +159,14 @@ async fn export_import_export_is_byte_identical(backend: Backend) {
         let second = stdout(&dateline(&target.url, &["export"]));
         assert_eq!(second, first, "export → import → export is byte-identical ({})", target.url);
 
+        // The same dump again changes nothing; --update rewrites every record with the same values.
+        let again = pipe(&target.url, &["import", "-"], &first);
+        assert!(again.status.success());
+        assert_eq!(last_line(&stderr(&again)), "imported 0, unchanged 9, skipped 0");
+        let updated = pipe(&target.url, &["import", "--update", "-"], &first);
+        assert_eq!(last_line(&stderr(&updated)), "imported 9, unchanged 0, skipped 0");
+        assert_eq!(stdout(&dateline(&target.url, &["export"])), first);
+
         let file = tempfile::NamedTempFile::new().unwrap();
         let written = dateline(&target.url, &["export", "--output", file.path().to_str().unwrap()]);
         assert!(written.status.success());

@@ -112,7 +112,7 @@ pub async fn list_of(
     viewer: &Viewer,
     owner: Owner,
     reference: &str,
-    mut filter: ArticleFilter,
+    filter: ArticleFilter,
 ) -> Result<Page<Article>, AppError> {
     authorize_filter(viewer, &filter)?;
     let reference = Reference::parse(reference);
@@ -142,7 +142,6 @@ pub async fn list_of(
             }
         })
         .await?;
-    filter.cursor = None;
     Ok(into_page(found, &filter))
 }
 

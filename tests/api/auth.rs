@@ -63,7 +63,10 @@ async fn auth_matrix(backend: Backend) {
     // Keys are stored hashed: the key itself is nowhere in the list.
     let listed = keys::list(&app.db).await.unwrap();
     assert_eq!(listed.len(), 4);
-    assert!(listed.iter().all(|k| !write.contains(&k.prefix) || k.prefix.len() < 20));
+    // Each key shows only its 11-character prefix; the write key's prefix is the start of it.
+    assert!(listed.iter().all(|k| k.prefix.len() == 11 && k.prefix.starts_with("dl_")));
+    assert!(listed.iter().any(|k| write.starts_with(&k.prefix)));
+    assert!(listed.iter().all(|k| k.prefix != write && k.name != write));
 }
 
 async fn last_used_is_recorded_without_a_write_per_request(backend: Backend) {

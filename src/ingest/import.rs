@@ -262,14 +262,14 @@ async fn import_ndjson(
 /// A batch being written on the blocking pool, with the line numbers of its records.
 struct InFlight {
     numbers: Vec<usize>,
-    task: actix_web::rt::task::JoinHandle<Result<transfer::BatchOutcome, AppError>>,
+    task: std::pin::Pin<Box<dyn std::future::Future<Output = Result<transfer::BatchOutcome, AppError>> + Send>>,
 }
 
 impl InFlight {
     fn start(db: &Db, batch: Vec<(usize, Record)>, options: ImportOptions) -> Self {
         let (numbers, records): (Vec<usize>, Vec<Record>) = batch.into_iter().unzip();
-        let db = db.clone();
-        let task = actix_web::rt::spawn(async move { transfer::import_batch(&db, records, options).await });
+        // Already running on the blocking pool while the next batch is parsed.
+        let task = Box::pin(transfer::import_batch(db, records, options));
         Self { numbers, task }
     }
 
@@ -281,7 +281,7 @@ impl InFlight {
         feedback: &mut Feedback,
     ) -> Result<(), AppError> {
         let count = self.numbers.len() as u64;
-        let outcome = self.task.await.map_err(|e| AppError::Internal(anyhow::anyhow!("import task failed: {e}")))??;
+        let outcome = self.task.await?;
         for (number, result) in self.numbers.into_iter().zip(outcome.results) {
             match result {
                 Ok(outcome) => report.count(outcome),

@@ -150,8 +150,13 @@ pub struct PendingLinks {
 /// Imports a batch of records in one transaction, each record in a savepoint
 /// of its own. Related links are returned for `link_pending` once every
 /// article of the import exists.
-pub async fn import_batch(db: &Db, records: Vec<Record>, options: ImportOptions) -> Result<BatchOutcome, AppError> {
-    db.run(move |conn| {
+/// The work starts at once (see `Db::start`).
+pub fn import_batch(
+    db: &Db,
+    records: Vec<Record>,
+    options: ImportOptions,
+) -> impl std::future::Future<Output = Result<BatchOutcome, AppError>> + Send + 'static {
+    db.start(move |conn| {
         crate::store::bulk_cache(conn, true)?;
         // Fast path: no savepoints. A record refused by validation has written
         // nothing, so it is simply skipped; any other failure rolls the batch
@@ -164,7 +169,23 @@ pub async fn import_batch(db: &Db, records: Vec<Record>, options: ImportOptions)
         crate::store::bulk_cache(conn, false)?;
         outcome
     })
-    .await
+}
+
+/// What a batch keeps while it writes.
+struct BatchState {
+    directory: Directory,
+    /// Fast path: slug → id of the batch's articles already stored, looked up
+    /// in one statement (with savepoints, each article looks itself up).
+    known_articles: Option<HashMap<String, i64>>,
+    /// Fast path: tags and bylines of new articles, written at the end of the
+    /// batch in a few multi-row statements.
+    deferred: Option<Deferred>,
+}
+
+#[derive(Default)]
+struct Deferred {
+    tags: Vec<(i64, Vec<i64>)>,
+    bylines: Vec<(i64, Vec<(i64, Role)>)>,
 }
 
 /// Writes a batch; with `savepoints`, every record is atomic on its own,
@@ -175,15 +196,28 @@ fn write_batch(
     options: ImportOptions,
     savepoints: bool,
 ) -> Result<BatchOutcome, AppError> {
-    let mut directory = Directory::load(conn)?;
+    let known_articles = if savepoints {
+        None
+    } else {
+        let slugs: Vec<&str> = records
+            .iter()
+            .filter_map(|r| if let Record::Article(a) = r { Some(a.slug.as_str()) } else { None })
+            .collect();
+        Some(store::ids_of_slugs(conn, &slugs)?)
+    };
+    let mut state = BatchState {
+        directory: Directory::load(conn)?,
+        known_articles,
+        deferred: (!savepoints).then(Deferred::default),
+    };
     let mut results = Vec::with_capacity(records.len());
     let mut links = Vec::new();
     let mut written = Vec::new();
     for record in records {
         let outcome = if savepoints {
-            conn.transaction(|conn| import_record(conn, &mut directory, record, options))
+            conn.transaction(|conn| import_record(conn, &mut state, record, options))
         } else {
-            import_record(conn, &mut directory, record, options)
+            import_record(conn, &mut state, record, options)
         };
         let outcome = match outcome {
             Ok(outcome) => outcome,
@@ -194,7 +228,7 @@ fn write_batch(
             }
             Err(error) if savepoints => {
                 // The savepoint rolled back; the directory may name rows that are gone.
-                directory = Directory::load(conn)?;
+                state.directory = Directory::load(conn)?;
                 results.push(Err(describe(&error)));
                 continue;
             }
@@ -207,6 +241,10 @@ fn write_batch(
             }
         }
         results.push(Ok(outcome.0));
+    }
+    if let Some(deferred) = state.deferred {
+        store::insert_tags_of_many(conn, &deferred.tags)?;
+        store::insert_bylines_of_many(conn, &deferred.bylines)?;
     }
     Ok(BatchOutcome { results, links, written })
 }
@@ -223,7 +261,7 @@ fn describe(error: &AppError) -> String {
 /// The outcome of one record, and the article id when it wrote an article.
 fn import_record(
     conn: &mut DbConnection,
-    directory: &mut Directory,
+    state: &mut BatchState,
     record: &Record,
     options: ImportOptions,
 ) -> Result<(Outcome, Option<i64>), AppError> {
@@ -239,7 +277,7 @@ fn import_record(
             };
             let existing = people::find_author(conn, &Reference::Slug(a.slug.clone()))?.map(|row| row.id);
             let (outcome, id) = upsert(conn, existing, options, &values, people::insert_author, people::update_author)?;
-            directory.authors.insert(a.slug.clone(), id);
+            state.directory.authors.insert(a.slug.clone(), id);
             Ok((outcome, None))
         }
         Record::Section(s) => {
@@ -251,17 +289,17 @@ fn import_record(
             let existing = people::find_section(conn, &Reference::Slug(s.slug.clone()))?.map(|row| row.id);
             let (outcome, id) =
                 upsert(conn, existing, options, &values, people::insert_section, people::update_section)?;
-            directory.sections.insert(s.slug.clone(), id);
+            state.directory.sections.insert(s.slug.clone(), id);
             Ok((outcome, None))
         }
         Record::Tag(t) => {
             let values = TagValues { slug: checked_slug(&t.slug)?, name: t.name.clone() };
             let existing = people::find_tag(conn, &Reference::Slug(t.slug.clone()))?.map(|row| row.id);
             let (outcome, id) = upsert(conn, existing, options, &values, people::insert_tag, people::update_tag)?;
-            directory.tags.insert(t.slug.clone(), id);
+            state.directory.tags.insert(t.slug.clone(), id);
             Ok((outcome, None))
         }
-        Record::Article(a) => import_article_record(conn, directory, a, options),
+        Record::Article(a) => import_article_record(conn, state, a, options),
     }
 }
 
@@ -290,10 +328,11 @@ fn checked_slug(slug: &str) -> Result<String, AppError> {
 
 fn import_article_record(
     conn: &mut DbConnection,
-    directory: &Directory,
+    state: &mut BatchState,
     record: &ArticleRecord,
     options: ImportOptions,
 ) -> Result<(Outcome, Option<i64>), AppError> {
+    let directory = &state.directory;
     let mut problems = Problems::default();
     let slug = Slug::parse(&record.slug).map_err(|m| problems.add("slug", m)).ok();
     let headline = required_text(&mut problems, "headline", &record.headline, MAX_HEADLINE_CHARS);
@@ -354,11 +393,24 @@ fn import_article_record(
         canonical_url,
         version: record.version,
     };
-    match store::id_of_slug(conn, &values.slug)? {
+    let existing = match &state.known_articles {
+        Some(known) => known.get(&values.slug).copied(),
+        None => store::id_of_slug(conn, &values.slug)?,
+    };
+    match existing {
         None => {
             let id = store::insert(conn, &values)?;
-            store::insert_tags(conn, id, &tag_ids)?;
-            store::insert_bylines(conn, id, &bylines)?;
+            match (&mut state.deferred, &mut state.known_articles) {
+                (Some(deferred), Some(known)) => {
+                    deferred.tags.push((id, tag_ids));
+                    deferred.bylines.push((id, bylines));
+                    known.insert(values.slug, id);
+                }
+                _ => {
+                    store::insert_tags(conn, id, &tag_ids)?;
+                    store::insert_bylines(conn, id, &bylines)?;
+                }
+            }
             Ok((Outcome::Imported, Some(id)))
         }
         Some(id) if options.update => {
@@ -385,6 +437,7 @@ pub async fn link_pending(
     db.run(move |conn| {
         conn.transaction(|conn| {
             let mut notes = Vec::new();
+            let mut resolved = Vec::with_capacity(pending.len());
             for PendingLinks { owner, slug, links } in pending {
                 let mut stored = Vec::with_capacity(links.len());
                 for link in links {
@@ -404,8 +457,9 @@ pub async fn link_pending(
                         LinkRecord::External { url, title } => stored.push(StoredLink::External { url, title }),
                     }
                 }
-                store::replace_related(conn, owner, &stored)?;
+                resolved.push((owner, stored));
             }
+            store::replace_related_of_many(conn, &resolved)?;
             Ok(notes)
         })
     })

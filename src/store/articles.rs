@@ -511,3 +511,81 @@ pub fn slugs_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64
         articles::table.filter(articles::id.eq_any(ids)).select((articles::id, articles::slug)).load(conn)?;
     Ok(rows.into_iter().collect())
 }
+
+/// Rows per multi-row statement: well inside SQLite's statement length limit.
+const ROWS_PER_STATEMENT: usize = 1000;
+
+/// Inserts rows of integers (and names from a fixed list) many per statement.
+/// Diesel's `MultiConnection` cannot insert a `Vec` of rows at once, and a
+/// statement per row is most of a bulk import's time; every value here is an
+/// integer or a `&'static str`, so the rows are written out as literals and no
+/// user text ever reaches the SQL.
+fn insert_literal_rows(conn: &mut DbConnection, into: &str, rows: &[String]) -> QueryResult<()> {
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        diesel::sql_query(format!("INSERT INTO {into} VALUES {}", chunk.join(","))).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Tags of many new articles: (article id, tag ids in order).
+pub fn insert_tags_of_many(conn: &mut DbConnection, entries: &[(i64, Vec<i64>)]) -> QueryResult<()> {
+    let rows: Vec<String> = entries
+        .iter()
+        .flat_map(|(article, tags)| {
+            (0i32..).zip(tags).map(move |(position, tag)| format!("({article},{tag},{position})"))
+        })
+        .collect();
+    insert_literal_rows(conn, "article_tags (article_id, tag_id, position)", &rows)
+}
+
+/// Bylines of many new articles: (article id, authors and roles in order).
+pub fn insert_bylines_of_many(conn: &mut DbConnection, entries: &[(i64, Vec<(i64, Role)>)]) -> QueryResult<()> {
+    let rows: Vec<String> = entries
+        .iter()
+        .flat_map(|(article, bylines)| {
+            (0i32..)
+                .zip(bylines)
+                .map(move |(position, (author, role))| format!("({article},{author},{position},'{}')", role.as_str()))
+        })
+        .collect();
+    insert_literal_rows(conn, "bylines (article_id, author_id, position, role)", &rows)
+}
+
+/// Replaces the related links of many articles at once. Links to articles go
+/// in multi-row statements; external links (user text) one bound row each.
+pub fn replace_related_of_many(conn: &mut DbConnection, entries: &[(i64, Vec<StoredLink>)]) -> QueryResult<()> {
+    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
+        let owners: Vec<i64> = chunk.iter().map(|(owner, _)| *owner).collect();
+        diesel::delete(related_links::table.filter(related_links::article_id.eq_any(&owners))).execute(conn)?;
+    }
+    let mut rows = Vec::new();
+    for (owner, links) in entries {
+        for (position, link) in (0i32..).zip(links) {
+            match link {
+                StoredLink::Article(target) => rows.push(format!("({owner},{position},{target})")),
+                StoredLink::External { url, title } => {
+                    diesel::insert_into(related_links::table)
+                        .values((
+                            related_links::article_id.eq(owner),
+                            related_links::position.eq(position),
+                            related_links::url.eq(url),
+                            related_links::title.eq(title),
+                        ))
+                        .execute(conn)?;
+                }
+            }
+        }
+    }
+    insert_literal_rows(conn, "related_links (article_id, position, target_article_id)", &rows)
+}
+
+/// Slug → id of the articles among `slugs` that exist.
+pub fn ids_of_slugs(conn: &mut DbConnection, slugs: &[&str]) -> QueryResult<HashMap<String, i64>> {
+    let mut found = HashMap::with_capacity(slugs.len());
+    for chunk in slugs.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<(String, i64)> =
+            articles::table.filter(articles::slug.eq_any(chunk)).select((articles::slug, articles::id)).load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
+}

@@ -90,18 +90,28 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<R, AppError> + Send + 'static,
         R: Send + 'static,
     {
+        self.start(work).await
+    }
+
+    /// Like `run`, but the work starts now rather than when the returned
+    /// future is first polled, so the caller can do other work meanwhile
+    /// (the import parses the next batch while this one is written).
+    pub fn start<F, R>(&self, work: F) -> impl std::future::Future<Output = Result<R, AppError>> + Send + 'static
+    where
+        F: FnOnce(&mut DbConnection) -> Result<R, AppError> + Send + 'static,
+        R: Send + 'static,
+    {
         let pool = self.pool.clone();
         let span = tracing::Span::current();
-        tokio::task::spawn_blocking(move || {
+        let task = tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
             let mut conn = pool.get().map_err(|e| {
                 tracing::warn!(error = %e, "no database connection");
                 AppError::Unavailable
             })?;
             work(&mut conn)
-        })
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("database task failed: {e}")))?
+        });
+        async move { task.await.map_err(|e| AppError::Internal(anyhow::anyhow!("database task failed: {e}")))? }
     }
 
     /// Runs pending migrations through a pooled connection.

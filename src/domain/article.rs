@@ -117,7 +117,7 @@ pub enum RelatedLink {
 }
 
 /// An article with everything a reader sees of it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Article {
     pub id: i64,
     pub slug: String,
@@ -136,6 +136,17 @@ pub struct Article {
     pub section: Option<Section>,
     pub tags: Vec<Tag>,
     pub bylines: Vec<Byline>,
+    /// How it matched, when it came from a search.
+    pub search: Option<SearchMatch>,
+}
+
+/// Why an article is in a search result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchMatch {
+    /// Higher is better; the relevance order's keyset value.
+    pub score: f64,
+    /// A short HTML snippet with the matches in `<mark>…</mark>`.
+    pub highlight: String,
 }
 
 impl Article {

@@ -31,7 +31,8 @@ impl StatusFilter {
     }
 }
 
-/// Article orders; each is a keyset (a timestamp, then the id as tie-break).
+/// Article orders; each is a keyset (a timestamp or a search score, then the
+/// id as tie-break).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ArticleSort {
     /// Newest first (drafts, which have no publication date, by creation).
@@ -39,6 +40,8 @@ pub enum ArticleSort {
     PublishedDesc,
     PublishedAsc,
     UpdatedDesc,
+    /// Best search match first; only with a search.
+    Relevance,
 }
 
 impl ArticleSort {
@@ -47,6 +50,7 @@ impl ArticleSort {
             "-published_at" => Some(Self::PublishedDesc),
             "published_at" => Some(Self::PublishedAsc),
             "-updated_at" => Some(Self::UpdatedDesc),
+            "relevance" => Some(Self::Relevance),
             _ => None,
         }
     }
@@ -56,6 +60,7 @@ impl ArticleSort {
             Self::PublishedDesc => 'p',
             Self::PublishedAsc => 'a',
             Self::UpdatedDesc => 'u',
+            Self::Relevance => 'r',
         }
     }
 }
@@ -84,17 +89,29 @@ impl Default for Limit {
 
 /// Where a page of articles starts: after the row with this sort key and id.
 /// Opaque to clients; it names its order so it cannot be replayed on another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ArticleCursor {
     pub sort: ArticleSort,
-    pub at: DateTime<Utc>,
+    pub key: SortKey,
     pub id: i64,
+}
+
+/// The value an article is ordered by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SortKey {
+    At(DateTime<Utc>),
+    /// A search score, higher first. Written with Rust's shortest
+    /// round-tripping form, so the next page compares the very same number.
+    Score(f64),
 }
 
 impl ArticleCursor {
     pub fn encode(&self) -> String {
-        let raw = format!("{}:{}:{}", self.sort.tag(), self.at.timestamp_micros(), self.id);
-        URL_SAFE_NO_PAD.encode(raw)
+        let key = match self.key {
+            SortKey::At(at) => at.timestamp_micros().to_string(),
+            SortKey::Score(score) => score.to_string(),
+        };
+        URL_SAFE_NO_PAD.encode(format!("{}:{key}:{}", self.sort.tag(), self.id))
     }
 
     pub fn decode(value: &str, sort: ArticleSort) -> Result<Self, AppError> {
@@ -106,10 +123,15 @@ impl ArticleCursor {
         if tag != sort.tag() {
             return Err(bad());
         }
-        let micros: i64 = parts.next().and_then(|m| m.parse().ok()).ok_or_else(bad)?;
+        let key = parts.next().ok_or_else(bad)?;
+        let key = match sort {
+            ArticleSort::Relevance => {
+                SortKey::Score(key.parse::<f64>().ok().filter(|s| s.is_finite()).ok_or_else(bad)?)
+            }
+            _ => SortKey::At(key.parse().ok().and_then(DateTime::from_timestamp_micros).ok_or_else(bad)?),
+        };
         let id: i64 = parts.next().and_then(|i| i.parse().ok()).ok_or_else(bad)?;
-        let at = DateTime::from_timestamp_micros(micros).ok_or_else(bad)?;
-        Ok(Self { sort, at, id })
+        Ok(Self { sort, key, id })
     }
 }
 
@@ -130,6 +152,8 @@ pub struct ArticleFilter {
     pub cursor: Option<ArticleCursor>,
     /// Only articles whose related links point at this article id.
     pub links_to: Option<i64>,
+    /// Only articles matching this full-text search.
+    pub search: Option<super::SearchQuery>,
 }
 
 /// A cursor over a list ordered by slug (authors, sections, tags).
@@ -160,10 +184,16 @@ mod tests {
     #[test]
     fn cursors_roundtrip_and_refuse_other_orders() {
         let at = DateTime::from_timestamp_micros(1_518_393_600_123_456).unwrap_or_default();
-        let cursor = ArticleCursor { sort: ArticleSort::PublishedDesc, at, id: 42 };
+        let cursor = ArticleCursor { sort: ArticleSort::PublishedDesc, key: SortKey::At(at), id: 42 };
         let encoded = cursor.encode();
         assert_eq!(ArticleCursor::decode(&encoded, ArticleSort::PublishedDesc).ok(), Some(cursor));
         assert!(ArticleCursor::decode(&encoded, ArticleSort::UpdatedDesc).is_err());
+        let score = 0.1 + 0.2;
+        let cursor = ArticleCursor { sort: ArticleSort::Relevance, key: SortKey::Score(score), id: 7 };
+        let decoded = ArticleCursor::decode(&cursor.encode(), ArticleSort::Relevance).ok();
+        assert_eq!(decoded.map(|c| c.key), Some(SortKey::Score(score)));
+        let nan = URL_SAFE_NO_PAD.encode("r:NaN:7");
+        assert!(ArticleCursor::decode(&nan, ArticleSort::Relevance).is_err());
         assert!(ArticleCursor::decode("not-a-cursor", ArticleSort::PublishedDesc).is_err());
     }
 }

@@ -4,6 +4,7 @@
 pub mod access;
 pub mod article;
 pub mod filter;
+pub mod search;
 pub mod slug;
 pub mod text;
 pub mod time;
@@ -11,4 +12,5 @@ pub mod time;
 pub use access::{Scope, Viewer};
 pub use article::*;
 pub use filter::*;
+pub use search::SearchQuery;
 pub use slug::{Reference, Slug};

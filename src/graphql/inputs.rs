@@ -6,7 +6,7 @@ use async_graphql::{Enum, InputObject, MaybeUndefined, Result};
 use super::bad_input;
 use super::types::{ArticleStatus, BylineRole, DateTime};
 use crate::domain::{
-    self, ArticleCursor, ArticleFilter, ArticleSort, Limit, Patch, Reference, RelatedInput, StatusFilter,
+    self, ArticleCursor, ArticleFilter, ArticleSort, Limit, Patch, Reference, RelatedInput, SearchQuery, StatusFilter,
 };
 use crate::service::people::{AuthorInput, SectionInput, TagInput};
 
@@ -33,6 +33,8 @@ pub enum ArticleSortInput {
     PublishedAtAsc,
     /// Most recently changed first.
     UpdatedAtDesc,
+    /// Best search match first: needs `filter.query`, and is its default.
+    Relevance,
 }
 
 impl From<ArticleSortInput> for ArticleSort {
@@ -41,6 +43,7 @@ impl From<ArticleSortInput> for ArticleSort {
             ArticleSortInput::PublishedAtDesc => Self::PublishedDesc,
             ArticleSortInput::PublishedAtAsc => Self::PublishedAsc,
             ArticleSortInput::UpdatedAtDesc => Self::UpdatedDesc,
+            ArticleSortInput::Relevance => Self::Relevance,
         }
     }
 }
@@ -61,6 +64,9 @@ pub struct ArticleFilterInput {
     pub published_before: Option<DateTime>,
     /// Status; `PUBLISHED` by default.
     pub status: Option<StatusFilterInput>,
+    /// Full-text search: words (all must match), `"exact phrase"`, `-excluded`;
+    /// at most 500 characters. Each article's `highlight` then shows the match.
+    pub query: Option<String>,
 }
 
 /// Relay paging arguments.
@@ -87,8 +93,22 @@ pub fn article_page(mut filter: ArticleFilter, page: PageArgs) -> Result<Article
 }
 
 impl ArticleFilterInput {
-    pub fn into_filter(self, sort: ArticleSortInput) -> ArticleFilter {
-        ArticleFilter {
+    /// The domain filter; `sort` defaults to `RELEVANCE` with a query.
+    pub fn into_filter(self, sort: Option<ArticleSortInput>) -> Result<ArticleFilter> {
+        let search = self
+            .query
+            .as_deref()
+            .map(|q| SearchQuery::parse(q).map_err(|why| bad_input("filter.query", &why)))
+            .transpose()?;
+        let sort = match (sort, &search) {
+            (Some(ArticleSortInput::Relevance), None) => {
+                return Err(bad_input("sort", "RELEVANCE needs `filter.query`"));
+            }
+            (Some(sort), _) => sort,
+            (None, Some(_)) => ArticleSortInput::Relevance,
+            (None, None) => ArticleSortInput::default(),
+        };
+        Ok(ArticleFilter {
             section: self.section,
             tags: self.tags.unwrap_or_default(),
             author: self.author.as_deref().map(Reference::parse),
@@ -101,8 +121,9 @@ impl ArticleFilterInput {
                 StatusFilterInput::Any => StatusFilter::Any,
             },
             sort: sort.into(),
+            search,
             ..ArticleFilter::default()
-        }
+        })
     }
 }
 

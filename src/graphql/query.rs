@@ -68,7 +68,7 @@ impl QueryRoot {
         #[graphql(desc = "Page size, 1–100 (default 20)")] first: Option<i32>,
         #[graphql(desc = "`endCursor` of the previous page")] after: Option<String>,
     ) -> Result<ArticleConnection> {
-        let filter = filter.unwrap_or_default().into_filter(sort.unwrap_or_default());
+        let filter = filter.unwrap_or_default().into_filter(sort)?;
         let filter = article_page(filter, PageArgs { first, after })?;
         let sort = filter.sort;
         let page = articles::list(ctx.data::<Db>()?, ctx.data::<Viewer>()?, filter).await.gql()?;

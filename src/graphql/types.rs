@@ -177,6 +177,12 @@ impl Article {
         self.0.word_count
     }
 
+    /// In search results only (`filter.query`): the best-matching passage, at
+    /// most 300 characters of sanitised HTML with matches in `<mark>…</mark>`.
+    async fn highlight(&self) -> Option<&str> {
+        self.0.search.as_ref().map(|m| m.highlight.as_str())
+    }
+
     /// Bumped on every write.
     async fn version(&self) -> i64 {
         self.0.version
@@ -262,7 +268,7 @@ impl From<ResolvedLink> for RelatedLink {
 pub fn article_connection(page: Page<domain::Article>, sort: ArticleSort) -> ArticleConnection {
     ArticleConnection::from_page(
         page,
-        |article| ArticleCursor { sort, at: crate::store::articles::sort_key(article, sort), id: article.id }.encode(),
+        |article| ArticleCursor { sort, key: crate::store::articles::sort_key(article, sort), id: article.id }.encode(),
         Article,
     )
 }

@@ -15,7 +15,9 @@ use super::types::{
 };
 use crate::app::AppState;
 use crate::domain::time::parse_date_param;
-use crate::domain::{ArticleCursor, ArticleFilter, ArticleSort, Limit, Page, Reference, StatusFilter, Viewer};
+use crate::domain::{
+    ArticleCursor, ArticleFilter, ArticleSort, Limit, Page, Reference, SearchQuery, StatusFilter, Viewer,
+};
 use crate::error::AppError;
 use crate::service::articles as service;
 
@@ -45,7 +47,8 @@ pub struct ArticleListParams {
     tag: Option<Vec<String>>,
     /// Author id or slug.
     author: Option<String>,
-    /// Full-text query (not available yet: answers 400).
+    /// Full-text search: words (all must match), `"exact phrase"`, `-excluded`; at most 500 characters.
+    /// Each item then carries a `highlight`, and the default order is `relevance`.
     q: Option<String>,
     /// Published at or after (RFC 3339 or `YYYY-MM-DD`, meaning 00:00 UTC).
     published_after: Option<String>,
@@ -54,7 +57,7 @@ pub struct ArticleListParams {
     /// `published` (default: public articles), or `draft`, `scheduled`, `any` (these need a preview key).
     #[param(inline)]
     status: Option<StatusParam>,
-    /// Order: newest first by default.
+    /// Order: newest first by default; `relevance` (best match first) needs `q` and is its default.
     #[param(inline)]
     sort: Option<SortParam>,
     /// Page size, 1–100 (default 20).
@@ -97,9 +100,10 @@ fn bad_value(name: &str, expected: &str) -> AppError {
 /// Parses the list parameters into the one filter every article list uses.
 pub fn article_filter(query: &QueryPairs) -> Result<ArticleFilter, AppError> {
     query.only(ARTICLE_LIST_PARAMS)?;
-    if query.single("q")?.is_some() {
-        return Err(AppError::BadRequest("query parameter `q`: full-text search is not available yet".into()));
-    }
+    let search = query
+        .single("q")?
+        .map(|q| SearchQuery::parse(q).map_err(|why| AppError::BadRequest(format!("query parameter `q` {why}"))))
+        .transpose()?;
     let date = |name: &str| -> Result<_, AppError> {
         query
             .single(name)?
@@ -110,12 +114,14 @@ pub fn article_filter(query: &QueryPairs) -> Result<ArticleFilter, AppError> {
         None => StatusFilter::Public,
         Some(v) => StatusFilter::parse(v).ok_or_else(|| bad_value("status", "published, draft, scheduled or any"))?,
     };
-    let sort = match query.single("sort")? {
-        None => ArticleSort::default(),
-        Some("relevance") => return Err(AppError::BadRequest("query parameter `sort`: `relevance` needs `q`".into())),
-        Some(v) => {
-            ArticleSort::parse(v).ok_or_else(|| bad_value("sort", "-published_at, published_at or -updated_at"))?
+    let sort = match (query.single("sort")?, &search) {
+        (None, Some(_)) => ArticleSort::Relevance,
+        (None, None) => ArticleSort::default(),
+        (Some("relevance"), None) => {
+            return Err(AppError::BadRequest("query parameter `sort`: `relevance` needs `q`".into()))
         }
+        (Some(v), _) => ArticleSort::parse(v)
+            .ok_or_else(|| bad_value("sort", "-published_at, published_at, -updated_at or relevance (with `q`)"))?,
     };
     let limit = match query.single("limit")? {
         None => Limit::default(),
@@ -137,6 +143,7 @@ pub fn article_filter(query: &QueryPairs) -> Result<ArticleFilter, AppError> {
         limit,
         cursor,
         links_to: None,
+        search,
     })
 }
 

@@ -74,6 +74,11 @@ pub struct ArticleSummary {
     pub section: Option<SectionRef>,
     pub tags: Vec<TagRef>,
     pub bylines: Vec<BylineBody>,
+    /// Only in search results (`q`): the best-matching passage, at most 300
+    /// characters of sanitised HTML with the matches in `<mark>…</mark>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "…a rare <mark>strike</mark> near <mark>Deir</mark> al-Zour…")]
+    pub highlight: Option<String>,
 }
 
 /// A full article: the summary fields plus body and related links.
@@ -133,6 +138,7 @@ impl From<Article> for ArticleSummary {
                     author: AuthorRef { id: b.author.id, slug: b.author.slug, name: b.author.name },
                 })
                 .collect(),
+            highlight: a.search.map(|m| m.highlight),
         }
     }
 }

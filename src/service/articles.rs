@@ -79,7 +79,7 @@ fn into_page(mut found: Vec<Article>, filter: &ArticleFilter) -> Page<Article> {
     found.truncate(limit);
     let next_cursor = match found.last() {
         Some(last) if more => {
-            Some(ArticleCursor { sort: filter.sort, at: store::sort_key(last, filter.sort), id: last.id }.encode())
+            Some(ArticleCursor { sort: filter.sort, key: store::sort_key(last, filter.sort), id: last.id }.encode())
         }
         _ => None,
     };
@@ -220,7 +220,7 @@ pub async fn suggestions(db: &Db, viewer: &Viewer, reference: &str, limit: u32) 
     db.run(move |conn| {
         let at = now();
         let article = load_detail(conn, &viewer, &reference, at)?.article;
-        let ids = store::suggestion_ids(conn, article.id, at, limit.clamp(1, MAX_SUGGESTIONS))?;
+        let ids = crate::store::search::suggestion_ids(conn, &article, at, limit.clamp(1, MAX_SUGGESTIONS))?;
         Ok(store::by_ids(conn, &ids)?)
     })
     .await

@@ -11,7 +11,8 @@ use super::people::{AuthorRow, SectionRow, TagRow};
 use super::schema::{article_tags, articles, authors, bylines, related_links, sections, tags};
 use crate::domain::time::{from_stored, to_stored};
 use crate::domain::{
-    Article, ArticleFilter, ArticleSort, Byline, LinkedArticle, Reference, RelatedLink, Role, Status, StatusFilter,
+    Article, ArticleFilter, ArticleSort, Byline, LinkedArticle, Reference, RelatedLink, Role, SortKey, Status,
+    StatusFilter,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -113,6 +114,7 @@ fn into_article(row: ArticleRow, section: Option<SectionRow>) -> Article {
         section: section.map(Into::into),
         tags: Vec::new(),
         bylines: Vec::new(),
+        search: None,
     }
 }
 
@@ -146,6 +148,9 @@ pub fn find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Optio
 /// A page of articles (`limit + 1` rows, so the caller can tell if more follow),
 /// with section, tags and bylines: three statements whatever the page size.
 pub fn list(conn: &mut DbConnection, filter: &ArticleFilter, now: DateTime<Utc>) -> QueryResult<Vec<Article>> {
+    if let Some(query) = &filter.search {
+        return super::search::search(conn, filter, query, now);
+    }
     let now = to_stored(now);
     let mut query = articles::table
         .left_join(sections::table)
@@ -196,10 +201,16 @@ pub fn list(conn: &mut DbConnection, filter: &ArticleFilter, now: DateTime<Utc>)
     query = match filter.sort {
         ArticleSort::PublishedDesc => query.order((articles::sort_at.desc(), articles::id.desc())),
         ArticleSort::PublishedAsc => query.order((articles::sort_at.asc(), articles::id.asc())),
-        ArticleSort::UpdatedDesc => query.order((articles::updated_at.desc(), articles::id.desc())),
+        // Relevance without a search is refused before it gets here.
+        ArticleSort::UpdatedDesc | ArticleSort::Relevance => {
+            query.order((articles::updated_at.desc(), articles::id.desc()))
+        }
     };
     if let Some(cursor) = &filter.cursor {
-        let (at, id) = (to_stored(cursor.at), cursor.id);
+        let SortKey::At(at) = cursor.key else {
+            return Ok(Vec::new()); // a score cursor needs a search; decoding refuses it
+        };
+        let (at, id) = (to_stored(at), cursor.id);
         // The plain range first, so the index seeks to the cursor instead of
         // scanning the rows before it: page 500 costs what page 1 costs.
         query = match filter.sort {
@@ -209,7 +220,7 @@ pub fn list(conn: &mut DbConnection, filter: &ArticleFilter, now: DateTime<Utc>)
             ArticleSort::PublishedAsc => {
                 query.filter(articles::sort_at.ge(at)).filter(articles::sort_at.gt(at).or(articles::id.gt(id)))
             }
-            ArticleSort::UpdatedDesc => {
+            ArticleSort::UpdatedDesc | ArticleSort::Relevance => {
                 query.filter(articles::updated_at.le(at)).filter(articles::updated_at.lt(at).or(articles::id.lt(id)))
             }
         };
@@ -219,10 +230,13 @@ pub fn list(conn: &mut DbConnection, filter: &ArticleFilter, now: DateTime<Utc>)
 }
 
 /// The keyset value of an article in a given order.
-pub fn sort_key(article: &Article, sort: ArticleSort) -> DateTime<Utc> {
+pub fn sort_key(article: &Article, sort: ArticleSort) -> SortKey {
     match sort {
-        ArticleSort::PublishedDesc | ArticleSort::PublishedAsc => article.published_at.unwrap_or(article.created_at),
-        ArticleSort::UpdatedDesc => article.updated_at,
+        ArticleSort::PublishedDesc | ArticleSort::PublishedAsc => {
+            SortKey::At(article.published_at.unwrap_or(article.created_at))
+        }
+        ArticleSort::UpdatedDesc => SortKey::At(article.updated_at),
+        ArticleSort::Relevance => SortKey::Score(article.search.as_ref().map_or(0.0, |m| m.score)),
     }
 }
 
@@ -405,48 +419,6 @@ pub fn id_of_slug(conn: &mut DbConnection, slug: &str) -> QueryResult<Option<i64
 /// Existing article slugs that start with `base` (to make a derived slug unique).
 pub fn slugs_starting_with(conn: &mut DbConnection, base: &str) -> QueryResult<Vec<String>> {
     articles::table.filter(articles::slug.like(format!("{base}%"))).select(articles::slug).load(conn)
-}
-
-#[derive(QueryableByName)]
-struct CandidateId {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    id: i64,
-}
-
-/// Public articles sharing tags (3 points each), authors (2) or the section (1)
-/// with an article, best first then newest; itself and its linked articles excluded.
-pub fn suggestion_ids(
-    conn: &mut DbConnection,
-    article_id: i64,
-    now: DateTime<Utc>,
-    limit: u32,
-) -> QueryResult<Vec<i64>> {
-    // `$1` comes first, then `$2`, then `$3`: SQLite numbers named parameters
-    // by first appearance, PostgreSQL by their digits, so both agree.
-    let ranked: Vec<CandidateId> = diesel::sql_query(
-        "SELECT a.id FROM ( \
-             SELECT candidate_id, SUM(weight) AS score FROM ( \
-                 SELECT t2.article_id AS candidate_id, 3 AS weight FROM article_tags t1 \
-                     JOIN article_tags t2 ON t2.tag_id = t1.tag_id WHERE t1.article_id = $1 \
-                 UNION ALL \
-                 SELECT b2.article_id, 2 FROM bylines b1 \
-                     JOIN bylines b2 ON b2.author_id = b1.author_id WHERE b1.article_id = $1 \
-                 UNION ALL \
-                 SELECT a2.id, 1 FROM articles a1 \
-                     JOIN articles a2 ON a2.section_id = a1.section_id WHERE a1.id = $1 \
-             ) shared GROUP BY candidate_id \
-         ) ranked JOIN articles a ON a.id = ranked.candidate_id \
-         WHERE a.id <> $1 AND a.status = 'published' AND a.published_at <= $2 \
-           AND a.id NOT IN (SELECT target_article_id FROM related_links \
-                            WHERE article_id = $1 AND target_article_id IS NOT NULL) \
-         ORDER BY ranked.score DESC, a.published_at DESC, a.id DESC \
-         LIMIT $3",
-    )
-    .bind::<diesel::sql_types::BigInt, _>(article_id)
-    .bind::<diesel::sql_types::Timestamp, _>(to_stored(now))
-    .bind::<diesel::sql_types::BigInt, _>(i64::from(limit))
-    .load(conn)?;
-    Ok(ranked.into_iter().map(|c| c.id).collect())
 }
 
 /// Articles by id, in the order of `ids`, with section, tags and bylines.

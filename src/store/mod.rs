@@ -6,6 +6,7 @@ pub mod connection;
 pub mod keys;
 pub mod people;
 pub mod schema;
+pub mod search;
 
 use std::time::Duration;
 

@@ -174,7 +174,7 @@ async fn export_import_export_is_byte_identical(backend: Backend) {
     }
 }
 
-fn pipe(url: &str, args: &[&str], input: &str) -> Output {
+pub fn pipe(url: &str, args: &[&str], input: &str) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
         .args(args)
         .env("DATABASE_URL", url)

@@ -15,4 +15,5 @@ mod graphql;
 mod ingest;
 mod paging;
 mod related;
+mod search;
 mod visibility;

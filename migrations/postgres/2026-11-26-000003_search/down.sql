@@ -1,0 +1,3 @@
+DROP INDEX articles_search;
+ALTER TABLE articles DROP COLUMN search;
+DROP TEXT SEARCH CONFIGURATION dateline;

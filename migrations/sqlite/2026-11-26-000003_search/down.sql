@@ -1,0 +1,4 @@
+DROP TRIGGER articles_fts_update;
+DROP TRIGGER articles_fts_delete;
+DROP TRIGGER articles_fts_insert;
+DROP TABLE articles_fts;

@@ -1,0 +1,318 @@
+//! Full-text search: SQLite FTS5 (BM25) or PostgreSQL `tsvector`
+//! (`ts_rank_cd`), behind one function. The statements are written by hand
+//! (diesel has no FTS DSL); the reader's words arrive as one bound parameter
+//! in each database's own safe form (see `domain::search`), never in the SQL.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use diesel::query_builder::BoxedSqlQuery;
+use diesel::sql_types::{BigInt, Double, Text, Timestamp};
+
+use super::articles::by_ids;
+use super::connection::{DbConnection, MultiBackend};
+use crate::domain::search::{highlight_html, similarity_terms, MATCH_END, MATCH_START};
+use crate::domain::time::to_stored;
+use crate::domain::{
+    Article, ArticleFilter, ArticleSort, Reference, SearchMatch, SearchQuery, SortKey, Status, StatusFilter,
+};
+
+/// Added to the score of an article whose headline matches on its own, so
+/// that it ranks ahead of every body-only match (scores are below it).
+const HEADLINE_BONUS: f64 = 1000.0;
+
+/// A value bound to a `$n` placeholder.
+enum Bind {
+    Text(String),
+    BigInt(i64),
+    Timestamp(NaiveDateTime),
+    Double(f64),
+}
+
+/// SQL text and its parameters, written strictly left to right: SQLite numbers
+/// `$n` parameters by first appearance and PostgreSQL by their digits, so the
+/// two agree only when every placeholder is new where it first appears.
+#[derive(Default)]
+struct Statement {
+    sql: String,
+    binds: Vec<Bind>,
+}
+
+impl Statement {
+    fn push(&mut self, sql: &str) -> &mut Self {
+        self.sql.push_str(sql);
+        self
+    }
+
+    fn bind(&mut self, value: Bind) -> &mut Self {
+        self.binds.push(value);
+        self.sql.push_str(&format!("${}", self.binds.len()));
+        self
+    }
+
+    fn into_query(self) -> BoxedSqlQuery<'static, MultiBackend, diesel::query_builder::SqlQuery> {
+        let mut query = diesel::sql_query(self.sql).into_boxed::<MultiBackend>();
+        for value in self.binds {
+            query = match value {
+                Bind::Text(v) => query.bind::<Text, _>(v),
+                Bind::BigInt(v) => query.bind::<BigInt, _>(v),
+                Bind::Timestamp(v) => query.bind::<Timestamp, _>(v),
+                Bind::Double(v) => query.bind::<Double, _>(v),
+            };
+        }
+        query
+    }
+}
+
+#[derive(QueryableByName)]
+struct Hit {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Double)]
+    score: f64,
+}
+
+#[derive(QueryableByName)]
+struct Snippet {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    snippet: String,
+}
+
+/// A page of matching articles (`limit + 1`, so the caller can tell whether
+/// more follow), each with its score and highlight: five statements.
+pub fn search(
+    conn: &mut DbConnection,
+    filter: &ArticleFilter,
+    query: &SearchQuery,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<Article>> {
+    let postgres = matches!(conn, DbConnection::Postgres(_));
+    let mut statement = Statement::default();
+    statement.push("SELECT id, score FROM (");
+    if postgres {
+        postgres_hits(&mut statement, query);
+    } else {
+        sqlite_hits(&mut statement, query);
+    }
+    filters(&mut statement, filter, now);
+    statement.push(") h WHERE 1 = 1");
+    cursor_and_order(&mut statement, filter);
+    let hits: Vec<Hit> = statement.into_query().load(conn)?;
+
+    let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+    let mut snippets = snippets(conn, query, &ids, postgres)?;
+    let mut found = by_ids(conn, &ids)?;
+    let scores: HashMap<i64, f64> = hits.iter().map(|h| (h.id, h.score)).collect();
+    for article in &mut found {
+        let snippet = snippets.remove(&article.id).unwrap_or_default();
+        let score = scores.get(&article.id).copied().unwrap_or_default();
+        article.search = Some(SearchMatch { score, highlight: highlight_html(&snippet) });
+    }
+    Ok(found)
+}
+
+/// Matching articles with `score`, `sort_at` and `updated_at`, from FTS5:
+/// BM25 with the headline weighted 10, the summary 4, the body 1 (negated:
+/// higher is better), plus the headline bonus.
+fn sqlite_hits(statement: &mut Statement, query: &SearchQuery) {
+    let fts = query.to_fts5();
+    statement
+        .push("WITH matches AS MATERIALIZED (SELECT rowid AS id, -bm25(articles_fts, 10.0, 4.0, 1.0) AS score ")
+        .push("FROM articles_fts WHERE articles_fts MATCH ")
+        .bind(Bind::Text(fts.clone()))
+        .push("), in_headline AS MATERIALIZED (SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ")
+        .bind(Bind::Text(format!("{{headline}} : ({fts})")))
+        .push(") SELECT a.id AS id, a.sort_at AS sort_at, a.updated_at AS updated_at, ")
+        .push(&format!("m.score + CASE WHEN m.id IN (SELECT id FROM in_headline) THEN {HEADLINE_BONUS} ELSE 0 END "))
+        .push("AS score FROM matches m JOIN articles a ON a.id = m.id WHERE 1 = 1");
+}
+
+/// The same from the `search` column: `ts_rank_cd` normalised below 1, plus
+/// the headline bonus when the headline (weight A) matches on its own.
+fn postgres_hits(statement: &mut Statement, query: &SearchQuery) {
+    statement
+        .push("SELECT a.id AS id, a.sort_at AS sort_at, a.updated_at AS updated_at, ")
+        .push(&format!("(CASE WHEN ts_filter(a.search, '{{a}}') @@ q.query THEN {HEADLINE_BONUS} ELSE 0 END "))
+        .push("+ ts_rank_cd(a.search, q.query, 32))::float8 AS score ")
+        .push("FROM articles a, (SELECT websearch_to_tsquery('dateline', ")
+        .bind(Bind::Text(query.to_websearch()))
+        .push(") AS query) q WHERE a.search @@ q.query");
+}
+
+/// The list filters of `ArticleFilter`, as `AND …` clauses on `a`.
+fn filters(statement: &mut Statement, filter: &ArticleFilter, now: DateTime<Utc>) {
+    let published = Status::Published.as_str();
+    match filter.status {
+        StatusFilter::Public => {
+            statement.push(&format!(" AND a.status = '{published}' AND a.published_at <= "));
+            statement.bind(Bind::Timestamp(to_stored(now)));
+        }
+        StatusFilter::Draft => {
+            statement.push(&format!(" AND a.status = '{}'", Status::Draft.as_str()));
+        }
+        StatusFilter::Scheduled => {
+            statement.push(&format!(" AND a.status = '{published}' AND a.published_at > "));
+            statement.bind(Bind::Timestamp(to_stored(now)));
+        }
+        StatusFilter::Any => {}
+    }
+    if let Some(section) = &filter.section {
+        statement.push(" AND a.section_id IN (SELECT id FROM sections WHERE slug = ");
+        statement.bind(Bind::Text(section.clone())).push(")");
+    }
+    for tag in &filter.tags {
+        statement.push(" AND a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id ");
+        statement.push("WHERE t.slug = ").bind(Bind::Text(tag.clone())).push(")");
+    }
+    match &filter.author {
+        Some(Reference::Id(id)) => {
+            statement.push(" AND a.id IN (SELECT article_id FROM bylines WHERE author_id = ");
+            statement.bind(Bind::BigInt(*id)).push(")");
+        }
+        Some(Reference::Slug(slug)) => {
+            statement.push(" AND a.id IN (SELECT b.article_id FROM bylines b JOIN authors au ON au.id = b.author_id ");
+            statement.push("WHERE au.slug = ").bind(Bind::Text(slug.clone())).push(")");
+        }
+        None => {}
+    }
+    if let Some(target) = filter.links_to {
+        statement.push(" AND a.id IN (SELECT article_id FROM related_links WHERE target_article_id = ");
+        statement.bind(Bind::BigInt(target)).push(")");
+    }
+    if let Some(after) = filter.published_after {
+        statement.push(" AND a.published_at >= ").bind(Bind::Timestamp(to_stored(after)));
+    }
+    if let Some(before) = filter.published_before {
+        statement.push(" AND a.published_at < ").bind(Bind::Timestamp(to_stored(before)));
+    }
+}
+
+/// Keyset predicate, order and limit on the outer query over `h`.
+fn cursor_and_order(statement: &mut Statement, filter: &ArticleFilter) {
+    let (column, descending) = match filter.sort {
+        ArticleSort::Relevance => ("h.score", true),
+        ArticleSort::PublishedDesc => ("h.sort_at", true),
+        ArticleSort::PublishedAsc => ("h.sort_at", false),
+        ArticleSort::UpdatedDesc => ("h.updated_at", true),
+    };
+    let (before, after) = if descending { ("<", "DESC") } else { (">", "ASC") };
+    if let Some(cursor) = &filter.cursor {
+        let key = || match cursor.key {
+            SortKey::Score(score) => Bind::Double(score),
+            SortKey::At(at) => Bind::Timestamp(to_stored(at)),
+        };
+        statement.push(&format!(" AND ({column} {before} ")).bind(key());
+        statement.push(&format!(" OR ({column} = ")).bind(key());
+        statement.push(&format!(" AND h.id {before} ")).bind(Bind::BigInt(cursor.id)).push("))");
+    }
+    statement.push(&format!(" ORDER BY {column} {after}, h.id {after} LIMIT {}", i64::from(filter.limit.get()) + 1));
+}
+
+/// The best-matching passage of each article, matches between
+/// `MATCH_START` and `MATCH_END` (one statement, only for the page).
+fn snippets(
+    conn: &mut DbConnection,
+    query: &SearchQuery,
+    ids: &[i64],
+    postgres: bool,
+) -> QueryResult<HashMap<i64, String>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // Ids are integers from our own query: written out, not bound.
+    let ids = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let mut statement = Statement::default();
+    if postgres {
+        let options = format!("StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=30, MinWords=15, ShortWord=2");
+        statement
+            .push("SELECT id, ts_headline('dateline', headline || '. ' || coalesce(summary || ' ', '') || body, ")
+            .push("websearch_to_tsquery('dateline', ")
+            .bind(Bind::Text(query.to_websearch()))
+            .push("), ")
+            .bind(Bind::Text(options))
+            .push(&format!(") AS snippet FROM articles WHERE id IN ({ids})"));
+    } else {
+        statement
+            .push(&format!(
+                "SELECT rowid AS id, snippet(articles_fts, -1, '{MATCH_START}', '{MATCH_END}', '…', 24) AS snippet "
+            ))
+            .push("FROM articles_fts WHERE articles_fts MATCH ")
+            .bind(Bind::Text(query.to_fts5()))
+            .push(&format!(" AND rowid IN ({ids})"));
+    }
+    let rows: Vec<Snippet> = statement.into_query().load(conn)?;
+    Ok(rows.into_iter().map(|s| (s.id, s.snippet)).collect())
+}
+
+/// Candidates per kind of likeness for "more like this": the most recent
+/// articles sharing a tag, an author, and the best headline matches. The
+/// work per request is bounded by these, whatever the size of the store.
+const TAG_CANDIDATES: u32 = 1500;
+const AUTHOR_CANDIDATES: u32 = 500;
+const TEXT_CANDIDATES: u32 = 50;
+
+#[derive(QueryableByName)]
+struct CandidateId {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// Public articles like `article`, best first, then newest: 3 points per
+/// shared tag, 2 per shared author, 2 for a headline sharing its telling
+/// words, 1 more for the same section. Itself and the articles it already
+/// links to are left out. One statement.
+pub fn suggestion_ids(
+    conn: &mut DbConnection,
+    article: &Article,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> QueryResult<Vec<i64>> {
+    let postgres = matches!(conn, DbConnection::Postgres(_));
+    let terms = similarity_terms(&article.headline);
+    let id = || Bind::BigInt(article.id);
+    let mut statement = Statement::default();
+    statement
+        .push("SELECT a.id AS id FROM (SELECT candidate_id, SUM(weight) AS score FROM (")
+        .push("SELECT article_id AS candidate_id, 3 AS weight FROM (SELECT article_id FROM article_tags ")
+        .push("WHERE tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = ")
+        .bind(id())
+        .push(&format!(") ORDER BY article_id DESC LIMIT {TAG_CANDIDATES}) t "))
+        .push("UNION ALL SELECT article_id, 2 FROM (SELECT article_id FROM bylines ")
+        .push("WHERE author_id IN (SELECT author_id FROM bylines WHERE article_id = ")
+        .bind(id())
+        .push(&format!(") ORDER BY article_id DESC LIMIT {AUTHOR_CANDIDATES}) b "));
+    if !terms.is_empty() {
+        statement.push("UNION ALL SELECT id, 2 FROM (");
+        if postgres {
+            // Letters and digits only: nothing in them is to_tsquery syntax.
+            let query = terms.iter().map(|t| format!("{t}:A")).collect::<Vec<_>>().join(" | ");
+            statement
+                .push("SELECT id FROM articles, to_tsquery('dateline', ")
+                .bind(Bind::Text(query))
+                .push(&format!(") q WHERE search @@ q ORDER BY ts_rank_cd(search, q) DESC LIMIT {TEXT_CANDIDATES}"));
+        } else {
+            let query = terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" OR ");
+            statement
+                .push("SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ")
+                .bind(Bind::Text(format!("{{headline}} : ({query})")))
+                .push(&format!(" ORDER BY rank LIMIT {TEXT_CANDIDATES}"));
+        }
+        statement.push(") x ");
+    }
+    statement
+        .push(") shared GROUP BY candidate_id) ranked JOIN articles a ON a.id = ranked.candidate_id WHERE a.id <> ")
+        .bind(id())
+        .push(&format!(" AND a.status = '{}' AND a.published_at <= ", Status::Published.as_str()))
+        .bind(Bind::Timestamp(to_stored(now)))
+        .push(" AND a.id NOT IN (SELECT target_article_id FROM related_links WHERE article_id = ")
+        .bind(id())
+        .push(" AND target_article_id IS NOT NULL) ORDER BY ranked.score + CASE WHEN a.section_id = ")
+        .push("(SELECT section_id FROM articles WHERE id = ")
+        .bind(id())
+        .push(&format!(") THEN 1 ELSE 0 END DESC, a.published_at DESC, a.id DESC LIMIT {limit}"));
+    let ranked: Vec<CandidateId> = statement.into_query().load(conn)?;
+    Ok(ranked.into_iter().map(|c| c.id).collect())
+}

@@ -117,7 +117,8 @@ const STOPWORDS: &[&str] = &[
 
 /// The words of a headline that say what the story is about (for "more like
 /// this"): lower-cased letter-and-digit tokens of three or more characters,
-/// stopwords dropped, each once, at most twelve.
+/// stopwords dropped, each once; the six longest (long words are the rarer
+/// ones: names, places), in headline order.
 pub fn similarity_terms(headline: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
     for token in tokens_of(headline) {
@@ -126,7 +127,15 @@ pub fn similarity_terms(headline: &str) -> Vec<String> {
             terms.push(token);
         }
     }
-    terms.truncate(12);
+    let mut by_length: Vec<usize> = terms.iter().map(|t| t.chars().count()).collect();
+    by_length.sort_unstable_by(|a, b| b.cmp(a));
+    let shortest_kept = by_length.get(5).copied().unwrap_or(0);
+    let mut kept = 0;
+    terms.retain(|t| {
+        let keep = t.chars().count() >= shortest_kept && kept < 6;
+        kept += usize::from(keep);
+        keep
+    });
     terms
 }
 

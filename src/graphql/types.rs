@@ -219,6 +219,35 @@ impl Article {
         let take = first.map_or(usize::MAX, |n| usize::try_from(n).unwrap_or(0));
         Ok(links.into_iter().take(take).map(RelatedLink::from).collect())
     }
+
+    /// Public stories like this one, best first (shared tags, authors, headline
+    /// words, section); itself and the stories it links to are left out.
+    /// One statement per article asked for.
+    #[graphql(complexity = "first.unwrap_or(10).max(1) as usize * child_complexity")]
+    async fn suggestions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many, 1–50 (default 10)")] first: Option<i32>,
+    ) -> Result<Vec<Article>> {
+        let first = match first {
+            None => 10,
+            Some(n) => u32::try_from(n)
+                .ok()
+                .filter(|n| (1..=50).contains(n))
+                .ok_or_else(|| super::bad_input("first", "must be from 1 to 50"))?,
+        };
+        let id = self.0.id.to_string();
+        let found = articles::suggestions(ctx.data::<Db>()?, ctx.data::<Viewer>()?, &id, first).await.gql()?;
+        Ok(found.into_iter().map(Article).collect())
+    }
+
+    /// The stories whose related links point at this one (at most 100), as the caller may see them.
+    #[graphql(complexity = "100 * child_complexity")]
+    async fn backlinks(&self, ctx: &Context<'_>) -> Result<Vec<Article>> {
+        let id = self.0.id.to_string();
+        let found = articles::backlinks(ctx.data::<Db>()?, ctx.data::<Viewer>()?, &id).await.gql()?;
+        Ok(found.into_iter().map(Article).collect())
+    }
 }
 
 /// A person on a byline, with their role.

@@ -295,4 +295,18 @@ async fn graphql_search_matches_rest(backend: Backend) {
     assert_eq!(crate::helpers::error_code(&refused), "BAD_USER_INPUT");
     let plain = app.graphql("{ articles(first: 1) { nodes { highlight } } }", json!({}), None).await;
     assert_eq!(plain["data"]["articles"]["nodes"][0]["highlight"], Value::Null);
+
+    // Suggestions and backlinks: the same lists as REST.
+    app.put("/v1/articles/g1/related", Some(&write), &json!([{"article": "g0"}])).await;
+    let query = "{ article(slug: \"g0\") { suggestions(first: 5) { slug } backlinks { slug } } }";
+    let article = &app.graphql(query, json!({}), None).await["data"]["article"];
+    let names = |list: &Value| -> Vec<String> {
+        list.as_array().unwrap().iter().map(|a| a["slug"].as_str().unwrap().to_owned()).collect()
+    };
+    let rest_suggestions = slugs(&app.get("/v1/articles/g0/suggestions?limit=5", None).await.json());
+    assert!(!rest_suggestions.is_empty(), "headlines share `harbour` and `report`");
+    assert_eq!(names(&article["suggestions"]), rest_suggestions);
+    assert_eq!(names(&article["backlinks"]), ["g1"]);
+    let refused = app.graphql("{ article(slug: \"g0\") { suggestions(first: 51) { slug } } }", json!({}), None).await;
+    assert_eq!(crate::helpers::error_code(&refused), "BAD_USER_INPUT");
 }

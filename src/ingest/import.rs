@@ -24,6 +24,10 @@ pub struct Pending {
 /// Records written per transaction (each still atomic on its own).
 const BATCH: usize = 1000;
 
+/// Articles written by one import after which the planner's statistics are
+/// refreshed (see `store::analyze`).
+const ANALYZE_AFTER: usize = 1000;
+
 /// Totals and notes of an import.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -121,8 +125,12 @@ pub async fn import_paths(
             import_file(db, &file, options, furniture, &mut report, &mut pending, feedback).await?;
         }
     }
+    let imported_many = pending.written.len() >= ANALYZE_AFTER;
     for note in transfer::link_pending(db, pending.links, pending.written).await? {
         feedback.note(&note);
+    }
+    if imported_many {
+        db.run(crate::store::analyze).await?;
     }
     feedback.finish();
     Ok(report)

@@ -130,6 +130,18 @@ impl Db {
 /// A bigger SQLite page cache while a bulk import writes, so a batch's pages
 /// are not spilled to the WAL (and written again) mid-transaction; `false`
 /// goes back to SQLite's default of 2 MiB. PostgreSQL needs nothing.
+/// Refreshes the planner's statistics after a bulk load. Without them,
+/// PostgreSQL planned searches on a freshly imported store as a scan of every
+/// published article (1.3 s instead of 6 ms) until autovacuum came by.
+pub fn analyze(conn: &mut DbConnection) -> Result<(), AppError> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConnection::Postgres(pg) => pg.batch_execute("ANALYZE")?,
+        DbConnection::Sqlite(sqlite) => sqlite.batch_execute("PRAGMA optimize")?,
+    }
+    Ok(())
+}
+
 pub fn bulk_cache(conn: &mut DbConnection, on: bool) -> Result<(), AppError> {
     use diesel::connection::SimpleConnection;
     if let DbConnection::Sqlite(sqlite) = conn {

@@ -24,9 +24,9 @@ pub struct Pending {
 /// Records written per transaction (each still atomic on its own).
 const BATCH: usize = 1000;
 
-/// Articles written by one import after which the planner's statistics are
-/// refreshed (see `store::analyze`).
-const ANALYZE_AFTER: usize = 1000;
+/// Articles written by one import that make it a bulk load, tidied up
+/// afterwards (see `store::after_bulk_load`).
+const BULK_LOAD: usize = 1000;
 
 /// Totals and notes of an import.
 #[derive(Debug, Default)]
@@ -125,12 +125,12 @@ pub async fn import_paths(
             import_file(db, &file, options, furniture, &mut report, &mut pending, feedback).await?;
         }
     }
-    let imported_many = pending.written.len() >= ANALYZE_AFTER;
+    let written = pending.written.len();
     for note in transfer::link_pending(db, pending.links, pending.written).await? {
         feedback.note(&note);
     }
-    if imported_many {
-        db.run(crate::store::analyze).await?;
+    if written >= BULK_LOAD {
+        db.run(move |conn| crate::store::after_bulk_load(conn, written)).await?;
     }
     feedback.finish();
     Ok(report)

@@ -66,9 +66,13 @@ impl Location {
                 // WAL lets readers run beside the writer; busy_timeout makes
                 // concurrent writers wait instead of failing; foreign keys are
                 // off by default in SQLite and our deletes depend on them.
+                // Reads go through a memory map (up to 1 GiB of the file):
+                // with pread, copying pages out of the OS cache into each
+                // connection's small page cache was a sixth of a search's time.
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+                     PRAGMA mmap_size = 1073741824;",
                 )
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(DbConnection::Sqlite(conn))

@@ -130,14 +130,25 @@ impl Db {
 /// A bigger SQLite page cache while a bulk import writes, so a batch's pages
 /// are not spilled to the WAL (and written again) mid-transaction; `false`
 /// goes back to SQLite's default of 2 MiB. PostgreSQL needs nothing.
-/// Refreshes the planner's statistics after a bulk load. Without them,
-/// PostgreSQL planned searches on a freshly imported store as a scan of every
-/// published article (1.3 s instead of 6 ms) until autovacuum came by.
-pub fn analyze(conn: &mut DbConnection) -> Result<(), AppError> {
+/// Tidies up after a bulk load of `written` articles. PostgreSQL: refreshes
+/// the planner's statistics; without them, searches on a freshly imported
+/// store ran as a scan of every published article (1.3 s instead of 6 ms)
+/// until autovacuum came by. SQLite: the same (`PRAGMA optimize`), and when
+/// the load wrote at least half of the store, merges the full-text index's
+/// many per-batch segments into one (7 s for 100,000 articles; searches
+/// then take a fifth less time).
+pub fn after_bulk_load(conn: &mut DbConnection, written: usize) -> Result<(), AppError> {
     use diesel::connection::SimpleConnection;
     match conn {
         DbConnection::Postgres(pg) => pg.batch_execute("ANALYZE")?,
-        DbConnection::Sqlite(sqlite) => sqlite.batch_execute("PRAGMA optimize")?,
+        DbConnection::Sqlite(sqlite) => {
+            sqlite.batch_execute("PRAGMA optimize")?;
+            use diesel::prelude::*;
+            let total: i64 = schema::articles::table.count().get_result(sqlite)?;
+            if written as i64 * 2 >= total {
+                sqlite.batch_execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")?;
+            }
+        }
     }
     Ok(())
 }

@@ -219,7 +219,10 @@ pub async fn suggestions(db: &Db, viewer: &Viewer, reference: &str, limit: u32) 
     let (viewer, reference) = (*viewer, Reference::parse(reference));
     db.run(move |conn| {
         let at = now();
-        let article = load_detail(conn, &viewer, &reference, at)?.article;
+        let article = store::find(conn, &reference)?.ok_or_else(|| not_found(&reference))?;
+        if !viewer.can_preview() && !article.is_public(at) {
+            return Err(not_found(&reference));
+        }
         let ids = crate::store::search::suggestion_ids(conn, &article, at, limit.clamp(1, MAX_SUGGESTIONS))?;
         Ok(store::by_ids(conn, &ids)?)
     })

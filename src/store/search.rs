@@ -258,8 +258,8 @@ fn snippets(
 /// every headline match instead cost ~300 ms on 100,000 articles when the
 /// headline held common words; newest-first lets the index stop early, so
 /// the work per request is bounded whatever the size of the store.
-const TAG_CANDIDATES: u32 = 200;
-const AUTHOR_CANDIDATES: u32 = 100;
+const TAG_CANDIDATES: u32 = 100;
+const AUTHOR_CANDIDATES: u32 = 50;
 const TEXT_CANDIDATES: u32 = 50;
 
 #[derive(QueryableByName)]
@@ -269,7 +269,7 @@ struct CandidateId {
 }
 
 /// Public articles like `article`, best first, then newest: 3 points per
-/// shared tag, 2 per shared author (among the newest 200 per tag and 100
+/// shared tag, 2 per shared author (among the newest 100 per tag and 50
 /// per author), 2 for a headline sharing its telling
 /// words, 1 more for the same section. Itself and the articles it already
 /// links to are left out. One statement.

@@ -307,11 +307,13 @@ pub fn suggestion_ids(
         statement.push(" UNION ALL SELECT id, 2 FROM (");
         if postgres {
             // Letters and digits only: nothing in them is to_tsquery syntax.
-            let query = terms.iter().map(|t| format!("{t}:A")).collect::<Vec<_>>().join(" | ");
+            // The expression is the one `articles_headline_search` indexes.
+            let query = terms.join(" | ");
             statement
                 .push("SELECT id FROM articles, to_tsquery('dateline', ")
                 .bind(Bind::Text(query))
-                .push(&format!(") q WHERE search @@ q ORDER BY id DESC LIMIT {TEXT_CANDIDATES}"));
+                .push(") q WHERE to_tsvector('dateline'::regconfig, headline) @@ q ")
+                .push(&format!("ORDER BY id DESC LIMIT {TEXT_CANDIDATES}"));
         } else {
             let query = terms.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(" OR ");
             statement

@@ -363,7 +363,7 @@ pub async fn set_related(
             let at = now();
             let row = current_row(conn, &reference, None)?;
             let stored = check_related(conn, row.id, links)?;
-            store::replace_related(conn, row.id, &stored)?;
+            store::replace_related_of_many(conn, &[(row.id, stored)])?;
             let mut values = ArticleValues::from(&row);
             bump(&mut values, at);
             store::update(conn, row.id, row.version, &values)?;

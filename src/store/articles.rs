@@ -310,27 +310,6 @@ pub enum StoredLink {
     External { url: String, title: String },
 }
 
-/// Replaces the related links of an article, keeping their order.
-pub fn replace_related(conn: &mut DbConnection, article_id: i64, links: &[StoredLink]) -> QueryResult<()> {
-    diesel::delete(related_links::table.filter(related_links::article_id.eq(article_id))).execute(conn)?;
-    for (position, link) in (0i32..).zip(links) {
-        let (target, url, title) = match link {
-            StoredLink::Article(id) => (Some(*id), None, None),
-            StoredLink::External { url, title } => (None, Some(url.as_str()), Some(title.as_str())),
-        };
-        diesel::insert_into(related_links::table)
-            .values((
-                related_links::article_id.eq(article_id),
-                related_links::position.eq(position),
-                related_links::target_article_id.eq(target),
-                related_links::url.eq(url),
-                related_links::title.eq(title),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
-}
-
 pub fn insert(conn: &mut DbConnection, values: &ArticleValues) -> QueryResult<i64> {
     diesel::insert_into(articles::table).values(values).returning(articles::id).get_result(conn)
 }

@@ -99,12 +99,28 @@ async fn search_matches_ranks_and_highlights(backend: Backend) {
     assert!(plain["data"][0].get("highlight").is_none());
     app.get("/v1/articles?sort=relevance", None).await.problem(400);
     // Date order with q, and the draft with a preview key and status=any.
+    // Same publication time: oldest first means creation (id) order.
     let by_date = search(&app, "storm", "&sort=published_at", None).await;
-    assert_eq!(slugs(&by_date).len(), 3);
+    assert_eq!(slugs(&by_date), ["storm-headline", "storm-body", "unsafe"]);
     let preview = app.key(Scope::Preview).await;
     let all = slugs(&search(&app, "storm", "&status=any", Some(&preview)).await);
     assert_eq!(all.len(), 5, "{all:?}");
     app.get("/v1/articles?q=storm&status=any", None).await.problem(401);
+
+    // Every list filter also applies to a search (the search SQL is written by hand).
+    app.seed_people(&write).await;
+    let filed = |slug: &str, at: &str, section: &str, tag: &str, author: &str| {
+        json!({"slug": slug, "headline": "Gale warning", "body": "A gale.", "status": "published",
+               "published_at": at, "section": section, "tags": [tag], "bylines": [{"author": author}]})
+    };
+    app.article(&write, filed("gale-world", "2024-01-10T00:00:00Z", "world", "syria", "ann-lee")).await;
+    app.article(&write, filed("gale-local", "2024-03-10T00:00:00Z", "local", "transport", "bob-stone")).await;
+    assert_eq!(slugs(&search(&app, "gale", "&section=world", None).await), ["gale-world"]);
+    assert_eq!(slugs(&search(&app, "gale", "&tag=transport", None).await), ["gale-local"]);
+    assert_eq!(slugs(&search(&app, "gale", "&author=ann-lee", None).await), ["gale-world"]);
+    assert_eq!(slugs(&search(&app, "gale", "&published_after=2024-02-01", None).await), ["gale-local"]);
+    assert_eq!(slugs(&search(&app, "gale", "&published_before=2024-02-01", None).await), ["gale-world"]);
+    assert_eq!(slugs(&app.get("/v1/authors/bob-stone/articles?q=gale", None).await.json()), ["gale-local"]);
 }
 
 async fn hostile_queries_get_a_result_or_a_400(backend: Backend) {

@@ -22,6 +22,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> web::Data<Self> {
         let graphql = graphql::Schemas::build(db.clone(), &settings);
+        db.listen_for_changes();
         web::Data::new(Self { db, settings, openapi: rest::openapi(), graphql })
     }
 }
@@ -50,6 +51,7 @@ pub fn build(
         .default_service(web::to(rest::no_route))
         .wrap(from_fn(rest::middleware::http_cache))
         .wrap(Compress::default())
+        .wrap(from_fn(rest::middleware::response_cache))
         .wrap(from_fn(rest::middleware::request_log))
 }
 

@@ -28,6 +28,10 @@ pub struct Settings {
     #[arg(long, env = "DATELINE_CACHE_MAX_AGE", default_value_t = 60, global = true)]
     pub cache_max_age: u32,
 
+    /// Bytes of rendered public responses kept in memory (0 turns the cache off).
+    #[arg(long, env = "DATELINE_CACHE_SIZE", default_value_t = 32 * 1024 * 1024, global = true)]
+    pub cache_size: u64,
+
     /// Connections in the database pool.
     #[arg(long, env = "DATELINE_DB_POOL_SIZE", default_value_t = 8, global = true)]
     pub db_pool_size: u32,
@@ -66,6 +70,7 @@ impl Settings {
             log: "info".into(),
             max_body: 1024 * 1024,
             cache_max_age: 60,
+            cache_size: 32 * 1024 * 1024,
             db_pool_size: 4,
             db_timeout: 5,
             graphql_depth: 10,

@@ -1,6 +1,7 @@
 //! Dateline: a headless content API for newsrooms.
 
 pub mod app;
+pub mod cache;
 pub mod cli;
 pub mod config;
 pub mod domain;

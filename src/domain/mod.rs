@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod article;
+pub mod change;
 pub mod filter;
 pub mod search;
 pub mod slug;
@@ -11,6 +12,7 @@ pub mod time;
 
 pub use access::{Scope, Viewer};
 pub use article::*;
+pub use change::{Change, Dep};
 pub use filter::*;
 pub use search::SearchQuery;
 pub use slug::{Reference, Slug};

@@ -8,7 +8,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::errors::{ReadErrors, WriteErrors};
 use super::extract::{if_match, JsonBody, OptionalJsonBody, QueryPairs, Writer};
-use super::middleware::{etag_matches, etag_of};
+use super::middleware::{depends_on, etag_matches, etag_of};
 use super::types::{
     ArticleBody, ArticleList, ArticleRequest, ArticleSummary, BacklinkList, PublishRequest, RelatedBody, RelatedList,
     RelatedRequest, SuggestionList,
@@ -16,7 +16,7 @@ use super::types::{
 use crate::app::AppState;
 use crate::domain::time::parse_date_param;
 use crate::domain::{
-    ArticleCursor, ArticleFilter, ArticleSort, Limit, Page, Reference, SearchQuery, StatusFilter, Viewer,
+    ArticleCursor, ArticleFilter, ArticleSort, Dep, Limit, Page, Reference, SearchQuery, StatusFilter, Viewer,
 };
 use crate::error::AppError;
 use crate::service::articles as service;
@@ -186,6 +186,7 @@ async fn list_articles(
 ) -> Result<HttpResponse, AppError> {
     let filter = article_filter(&query)?;
     let page = service::list(&state.db, &viewer, filter).await?;
+    depends_on(&req, [Dep::ArticleSet]);
     let next = page.next_cursor.clone();
     Ok(page_response(&req, &query, &article_list(page), next.as_deref()))
 }
@@ -223,9 +224,11 @@ async fn create_article(
 async fn get_article(
     state: web::Data<AppState>,
     viewer: Viewer,
+    req: HttpRequest,
     reference: web::Path<String>,
 ) -> Result<web::Json<ArticleBody>, AppError> {
     let detail = service::get(&state.db, &viewer, &reference).await?;
+    depends_on(&req, detail.dependencies());
     Ok(web::Json(detail.into()))
 }
 
@@ -339,10 +342,12 @@ async fn unpublish_article(
 async fn get_related(
     state: web::Data<AppState>,
     viewer: Viewer,
+    req: HttpRequest,
     reference: web::Path<String>,
 ) -> Result<web::Json<RelatedList>, AppError> {
-    let links = service::related(&state.db, &viewer, &reference).await?;
-    Ok(web::Json(RelatedList { data: links.into_iter().map(RelatedBody::from).collect() }))
+    let detail = service::get(&state.db, &viewer, &reference).await?;
+    depends_on(&req, detail.dependencies());
+    Ok(web::Json(RelatedList { data: detail.related.into_iter().map(RelatedBody::from).collect() }))
 }
 
 /// Replace the related links: at most 50, no self-links, no duplicates, targets must exist.
@@ -376,9 +381,12 @@ async fn put_related(
 async fn get_backlinks(
     state: web::Data<AppState>,
     viewer: Viewer,
+    req: HttpRequest,
     reference: web::Path<String>,
 ) -> Result<web::Json<BacklinkList>, AppError> {
     let found = service::backlinks(&state.db, &viewer, &reference).await?;
+    // Which articles link here changes with writes to the others.
+    depends_on(&req, [Dep::ArticleSet]);
     Ok(web::Json(BacklinkList { data: found.into_iter().map(ArticleSummary::from).collect() }))
 }
 
@@ -404,6 +412,7 @@ pub struct SuggestionParams {
 async fn get_suggestions(
     state: web::Data<AppState>,
     viewer: Viewer,
+    req: HttpRequest,
     query: QueryPairs,
     reference: web::Path<String>,
 ) -> Result<web::Json<SuggestionList>, AppError> {
@@ -415,5 +424,6 @@ async fn get_suggestions(
             .get(),
     };
     let found = service::suggestions(&state.db, &viewer, &reference, limit).await?;
+    depends_on(&req, [Dep::ArticleSet]);
     Ok(web::Json(SuggestionList { data: found.into_iter().map(ArticleSummary::from).collect() }))
 }

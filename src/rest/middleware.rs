@@ -1,5 +1,5 @@
 //! Cross-cutting HTTP behaviour: request ids and access logs, strong ETags with
-//! conditional GETs, and Cache-Control by caller.
+//! conditional GETs, Cache-Control by caller, and the response cache.
 
 use std::time::Instant;
 
@@ -8,10 +8,12 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{web, Error, HttpResponse};
+use actix_web::{web, Error, HttpMessage, HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
+use crate::cache::{CachedResponse, Rendered};
+use crate::domain::Dep;
 
 pub const REQUEST_ID: &str = "x-request-id";
 
@@ -88,4 +90,105 @@ pub async fn http_cache(
         headers.append(header::VARY, HeaderValue::from_static("Authorization"));
     }
     Ok(ServiceResponse::new(req, response))
+}
+
+/// What a response was built from. A handler that declares it makes its
+/// keyless 200 responses cacheable; one that does not is never cached.
+#[derive(Debug, Clone, Default)]
+pub struct Dependencies(pub Vec<Dep>);
+
+/// Declares what this request's response is built from.
+pub fn depends_on(req: &HttpRequest, deps: impl IntoIterator<Item = Dep>) {
+    req.extensions_mut().insert(Dependencies(deps.into_iter().collect()));
+}
+
+/// Serves keyless `GET /v1/…` requests from the response cache, and stores
+/// the 200 responses of handlers that declared their dependencies.
+pub async fn response_cache(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let state = req.app_data::<web::Data<AppState>>().cloned();
+    let Some(state) = state.filter(|s| s.db.cache().is_enabled() && cacheable_request(&req)) else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let cache = state.db.cache();
+    let key = cache_key(&req);
+    let wants_gzip = accepts_gzip(req.headers());
+    let if_none_match = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    if let Some(entry) = cache.get(&key) {
+        return Ok(req.into_response(replay(&entry, wants_gzip, if_none_match.as_deref())));
+    }
+    state.db.refresh_cache_horizon().await;
+    let Some(ticket) = cache.ticket() else {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    // Rendered plain and unconditional: the cache keeps it for every caller.
+    req.headers_mut().remove(header::ACCEPT_ENCODING);
+    req.headers_mut().remove(header::IF_NONE_MATCH);
+    let res = next.call(req).await?;
+    let deps = res.request().extensions().get::<Dependencies>().cloned();
+    let (Some(Dependencies(deps)), StatusCode::OK) = (deps, res.status()) else {
+        return Ok(res.map_into_boxed_body());
+    };
+    let (req, res) = res.into_parts();
+    let (head, payload) = res.into_parts();
+    let body = body::to_bytes(payload).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
+    let etag = head.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let headers = head
+        .headers()
+        .iter()
+        .filter(|(name, _)| replayable_header(name))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    let entry = cache.store(ticket, key, &deps, Rendered { body, etag, headers });
+    Ok(ServiceResponse::new(req, replay(&entry, wants_gzip, if_none_match.as_deref())))
+}
+
+fn cacheable_request(req: &ServiceRequest) -> bool {
+    req.method() == Method::GET && !req.headers().contains_key(header::AUTHORIZATION) && req.path().starts_with("/v1/")
+}
+
+/// The path and query exactly as sent: differently spelled queries are
+/// different entries, which costs memory but never correctness.
+fn cache_key(req: &ServiceRequest) -> String {
+    let uri = req.uri();
+    match uri.query() {
+        Some(query) => format!("{}?{}", uri.path(), query),
+        None => uri.path().to_owned(),
+    }
+}
+
+fn replayable_header(name: &header::HeaderName) -> bool {
+    ![header::CONTENT_LENGTH, header::CONTENT_ENCODING, header::DATE, header::VARY].contains(name)
+        && name.as_str() != REQUEST_ID
+}
+
+/// Whether `Accept-Encoding` allows gzip (by name or `*`, with a q above 0).
+fn accepts_gzip(headers: &header::HeaderMap) -> bool {
+    headers.get_all(header::ACCEPT_ENCODING).filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|item| {
+        let mut parts = item.split(';');
+        let coding = parts.next().unwrap_or_default().trim();
+        let quality =
+            parts.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.trim().parse::<f32>().ok()).unwrap_or(1.0);
+        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && quality > 0.0
+    })
+}
+
+/// A stored response for this caller: 304 when its ETag matches, gzip when accepted.
+fn replay(entry: &CachedResponse, gzip: bool, if_none_match: Option<&str>) -> HttpResponse {
+    let not_modified = if_none_match.is_some_and(|v| etag_matches(v, &entry.etag));
+    let mut response = if not_modified { HttpResponse::NotModified() } else { HttpResponse::Ok() };
+    for (name, value) in &entry.headers {
+        response.insert_header((name.clone(), value.clone()));
+    }
+    response.insert_header((header::VARY, HeaderValue::from_static("accept-encoding")));
+    if not_modified {
+        response.finish()
+    } else if gzip && !entry.gzip.is_empty() {
+        response.insert_header((header::CONTENT_ENCODING, HeaderValue::from_static("gzip")));
+        response.body(entry.gzip.clone())
+    } else {
+        response.body(entry.body.clone())
+    }
 }

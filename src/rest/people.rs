@@ -10,12 +10,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::articles::{article_filter, article_list, page_response, ArticleListParams};
 use super::errors::{ReadErrors, WriteErrors};
 use super::extract::{JsonBody, QueryPairs, Writer};
+use super::middleware::depends_on;
 use super::types::{
     ArticleList, AuthorBody, AuthorList, AuthorRequest, SectionBody, SectionList, SectionRequest, TagBody, TagList,
     TagRequest,
 };
 use crate::app::AppState;
-use crate::domain::{Limit, Viewer};
+use crate::domain::{Dep, Limit, Viewer};
 use crate::error::AppError;
 use crate::service::articles::{self as articles, Owner};
 use crate::service::people::{self as service, SlugPage};
@@ -87,6 +88,8 @@ async fn owned_articles(
 ) -> Result<HttpResponse, AppError> {
     let filter = article_filter(query)?;
     let page = articles::list_of(&state.db, viewer, owner, reference, filter).await?;
+    // A rename or deletion of the owner changes the article set too.
+    depends_on(req, [Dep::ArticleSet]);
     let next = page.next_cursor.clone();
     Ok(page_response(req, query, &article_list(page), next.as_deref()))
 }
@@ -105,6 +108,7 @@ async fn list_authors(
     query: QueryPairs,
 ) -> Result<HttpResponse, AppError> {
     let page = service::list_authors(&state.db, slug_page(&query)?).await?;
+    depends_on(&req, [Dep::Authors]);
     let body = AuthorList { data: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor };
     Ok(page_response(&req, &query, &body, body.next_cursor.as_deref()))
 }
@@ -131,9 +135,12 @@ async fn create_author(
 async fn get_author(
     state: web::Data<AppState>,
     _viewer: Viewer,
+    req: HttpRequest,
     reference: web::Path<String>,
 ) -> Result<web::Json<AuthorBody>, AppError> {
-    Ok(web::Json(service::get_author(&state.db, &reference).await?.into()))
+    let found = service::get_author(&state.db, &reference).await?;
+    depends_on(&req, [Dep::Author(found.id)]);
+    Ok(web::Json(found.into()))
 }
 
 /// Change an author (merge semantics).
@@ -195,6 +202,7 @@ async fn list_sections(
     query: QueryPairs,
 ) -> Result<HttpResponse, AppError> {
     let page = service::list_sections(&state.db, slug_page(&query)?).await?;
+    depends_on(&req, [Dep::Sections]);
     let body = SectionList { data: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor };
     Ok(page_response(&req, &query, &body, body.next_cursor.as_deref()))
 }
@@ -221,9 +229,12 @@ async fn create_section(
 async fn get_section(
     state: web::Data<AppState>,
     _viewer: Viewer,
+    req: HttpRequest,
     reference: web::Path<String>,
 ) -> Result<web::Json<SectionBody>, AppError> {
-    Ok(web::Json(service::get_section(&state.db, &reference).await?.into()))
+    let found = service::get_section(&state.db, &reference).await?;
+    depends_on(&req, [Dep::Section(found.id)]);
+    Ok(web::Json(found.into()))
 }
 
 /// Change a section (merge semantics).
@@ -285,6 +296,7 @@ async fn list_tags(
     query: QueryPairs,
 ) -> Result<HttpResponse, AppError> {
     let page = service::list_tags(&state.db, slug_page(&query)?).await?;
+    depends_on(&req, [Dep::Tags]);
     let body = TagList { data: page.items.into_iter().map(Into::into).collect(), next_cursor: page.next_cursor };
     Ok(page_response(&req, &query, &body, body.next_cursor.as_deref()))
 }
@@ -311,9 +323,12 @@ async fn create_tag(
 async fn get_tag(
     state: web::Data<AppState>,
     _viewer: Viewer,
+    req: HttpRequest,
     reference: web::Path<String>,
 ) -> Result<web::Json<TagBody>, AppError> {
-    Ok(web::Json(service::get_tag(&state.db, &reference).await?.into()))
+    let found = service::get_tag(&state.db, &reference).await?;
+    depends_on(&req, [Dep::Tag(found.id)]);
+    Ok(web::Json(found.into()))
 }
 
 /// Change a tag (merge semantics).

@@ -4,15 +4,14 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use diesel::Connection;
 
 use super::choose_slug;
 use crate::domain::text::word_count;
 use crate::domain::time::{from_stored, now, to_stored};
 use crate::domain::{
-    check_language, check_url, optional_text, required_text, Article, ArticleCursor, ArticleFilter, ArticleInput, Page,
-    Problems, Reference, RelatedInput, RelatedLink, Role, Scope, Status, StatusFilter, Viewer, MAX_HEADLINE_CHARS,
-    MAX_RELATED_LINKS, MAX_SHORT_TEXT_CHARS, MAX_SUMMARY_CHARS,
+    check_language, check_url, optional_text, required_text, Article, ArticleCursor, ArticleFilter, ArticleInput,
+    Change, Dep, Page, Problems, Reference, RelatedInput, RelatedLink, Role, Scope, Status, StatusFilter, Viewer,
+    MAX_HEADLINE_CHARS, MAX_RELATED_LINKS, MAX_SHORT_TEXT_CHARS, MAX_SUMMARY_CHARS,
 };
 use crate::error::AppError;
 use crate::store::articles::{self as store, ArticleRow, ArticleValues, StoredLink};
@@ -23,6 +22,27 @@ use crate::store::{people, Db, DbConnection};
 pub struct ArticleDetail {
     pub article: Article,
     pub related: Vec<RelatedLink>,
+    /// Every article it links to, visible or not: publishing a hidden
+    /// target changes this article's page too.
+    pub linked_ids: Vec<i64>,
+}
+
+impl ArticleDetail {
+    /// What its page is built from, for the response cache.
+    pub fn dependencies(&self) -> Vec<Dep> {
+        let article = &self.article;
+        let mut deps = vec![Dep::Article(article.id)];
+        deps.extend(self.linked_ids.iter().map(|id| Dep::Article(*id)));
+        deps.extend(article.bylines.iter().map(|b| Dep::Author(b.author.id)));
+        deps.extend(article.section.iter().map(|s| Dep::Section(s.id)));
+        deps.extend(article.tags.iter().map(|t| Dep::Tag(t.id)));
+        deps
+    }
+
+    fn change(&self, at: DateTime<Utc>) -> Change {
+        let article = &self.article;
+        Change::article(article.id, article.status == Status::Published, article.published_at, at)
+    }
 }
 
 fn not_found(reference: &Reference) -> AppError {
@@ -54,8 +74,11 @@ fn load_detail(
     if !viewer.can_preview() && !article.is_public(now) {
         return Err(not_found(reference));
     }
-    let related = visible_links(store::related(conn, article.id)?, viewer, now);
-    Ok(ArticleDetail { article, related })
+    let links = store::related(conn, article.id)?;
+    let linked_ids =
+        links.iter().filter_map(|l| if let RelatedLink::Article(t) = l { Some(t.id) } else { None }).collect();
+    let related = visible_links(links, viewer, now);
+    Ok(ArticleDetail { article, related, linked_ids })
 }
 
 /// One article by id or slug; drafts and scheduled ones only with a preview key.
@@ -238,12 +261,12 @@ pub async fn related(db: &Db, viewer: &Viewer, reference: &str) -> Result<Vec<Re
 pub async fn create(db: &Db, viewer: &Viewer, input: ArticleInput) -> Result<ArticleDetail, AppError> {
     viewer.require(Scope::Write)?;
     let viewer = *viewer;
-    db.run(move |conn| {
-        conn.transaction(|conn| {
-            let at = now();
-            let id = write_article(conn, None, input, at)?;
-            load_detail(conn, &viewer, &Reference::Id(id), at)
-        })
+    db.write(move |conn| {
+        let at = now();
+        let id = write_article(conn, None, input, at)?;
+        let detail = load_detail(conn, &viewer, &Reference::Id(id), at)?;
+        let change = detail.change(at);
+        Ok((detail, vec![change]))
     })
     .await
 }
@@ -258,13 +281,13 @@ pub async fn update(
 ) -> Result<ArticleDetail, AppError> {
     viewer.require(Scope::Write)?;
     let (viewer, reference) = (*viewer, Reference::parse(reference));
-    db.run(move |conn| {
-        conn.transaction(|conn| {
-            let at = now();
-            let current = current_row(conn, &reference, expected_version)?;
-            let id = write_article(conn, Some(current), input, at)?;
-            load_detail(conn, &viewer, &Reference::Id(id), at)
-        })
+    db.write(move |conn| {
+        let at = now();
+        let current = current_row(conn, &reference, expected_version)?;
+        let id = write_article(conn, Some(current), input, at)?;
+        let detail = load_detail(conn, &viewer, &Reference::Id(id), at)?;
+        let change = detail.change(at);
+        Ok((detail, vec![change]))
     })
     .await
 }
@@ -285,12 +308,10 @@ fn current_row(
 pub async fn delete(db: &Db, viewer: &Viewer, reference: &str, expected_version: Option<i64>) -> Result<(), AppError> {
     viewer.require(Scope::Write)?;
     let reference = Reference::parse(reference);
-    db.run(move |conn| {
-        conn.transaction(|conn| {
-            let row = current_row(conn, &reference, expected_version)?;
-            store::delete(conn, row.id)?;
-            Ok(())
-        })
+    db.write(move |conn| {
+        let row = current_row(conn, &reference, expected_version)?;
+        store::delete(conn, row.id)?;
+        Ok(((), vec![Change::Article { id: row.id, publishes_at: None }]))
     })
     .await
 }
@@ -319,22 +340,22 @@ async fn set_status(
 ) -> Result<ArticleDetail, AppError> {
     viewer.require(Scope::Write)?;
     let (viewer, reference) = (*viewer, Reference::parse(reference));
-    db.run(move |conn| {
-        conn.transaction(|conn| {
-            let at = now();
-            let row = current_row(conn, &reference, None)?;
-            let mut values = ArticleValues::from(&row);
-            values.status = status.as_str().to_owned();
-            if status == Status::Published {
-                let when = published_at.map(to_stored).or(row.published_at).unwrap_or(to_stored(at));
-                values.published_at = Some(when);
-            }
-            bump(&mut values, at);
-            if !store::update(conn, row.id, row.version, &values)? {
-                return Err(AppError::Conflict("the article changed during the update; retry".into()));
-            }
-            load_detail(conn, &viewer, &Reference::Id(row.id), at)
-        })
+    db.write(move |conn| {
+        let at = now();
+        let row = current_row(conn, &reference, None)?;
+        let mut values = ArticleValues::from(&row);
+        values.status = status.as_str().to_owned();
+        if status == Status::Published {
+            let when = published_at.map(to_stored).or(row.published_at).unwrap_or(to_stored(at));
+            values.published_at = Some(when);
+        }
+        bump(&mut values, at);
+        if !store::update(conn, row.id, row.version, &values)? {
+            return Err(AppError::Conflict("the article changed during the update; retry".into()));
+        }
+        let detail = load_detail(conn, &viewer, &Reference::Id(row.id), at)?;
+        let change = detail.change(at);
+        Ok((detail, vec![change]))
     })
     .await
 }
@@ -358,17 +379,17 @@ pub async fn set_related(
         return Err(AppError::invalid("", format!("at most {MAX_RELATED_LINKS} related links are allowed")));
     }
     let (viewer, reference) = (*viewer, Reference::parse(reference));
-    db.run(move |conn| {
-        conn.transaction(|conn| {
-            let at = now();
-            let row = current_row(conn, &reference, None)?;
-            let stored = check_related(conn, row.id, links)?;
-            store::replace_related_of_many(conn, &[(row.id, stored)])?;
-            let mut values = ArticleValues::from(&row);
-            bump(&mut values, at);
-            store::update(conn, row.id, row.version, &values)?;
-            Ok(visible_links(store::related(conn, row.id)?, &viewer, at))
-        })
+    db.write(move |conn| {
+        let at = now();
+        let row = current_row(conn, &reference, None)?;
+        let stored = check_related(conn, row.id, links)?;
+        store::replace_related_of_many(conn, &[(row.id, stored)])?;
+        let mut values = ArticleValues::from(&row);
+        bump(&mut values, at);
+        store::update(conn, row.id, row.version, &values)?;
+        let published = row.status == Status::Published.as_str();
+        let change = Change::article(row.id, published, row.published_at.map(from_stored), at);
+        Ok((visible_links(store::related(conn, row.id)?, &viewer, at), vec![change]))
     })
     .await
 }

@@ -1,12 +1,10 @@
 //! Authors, sections and tags: read, list, create, update, delete.
 
-use diesel::Connection;
-
 use super::choose_slug;
 use crate::domain::time::{now, to_stored};
 use crate::domain::{
-    check_url, decode_slug_cursor, encode_slug_cursor, optional_text, required_text, Author, Limit, Page, Patch,
-    Problems, Reference, Scope, Section, Slug, Tag, Viewer, MAX_SHORT_TEXT_CHARS, MAX_SUMMARY_CHARS,
+    check_url, decode_slug_cursor, encode_slug_cursor, optional_text, required_text, Author, Change, Limit, Page,
+    Patch, Problems, Reference, Scope, Section, Slug, Tag, Viewer, MAX_SHORT_TEXT_CHARS, MAX_SUMMARY_CHARS,
 };
 use crate::error::AppError;
 use crate::store::people::{self as store, AuthorValues, SectionValues, TagValues};
@@ -119,61 +117,58 @@ pub async fn save_author(
 ) -> Result<Author, AppError> {
     viewer.require(Scope::Write)?;
     let reference = reference.map(Reference::parse);
-    db.run(move |conn| {
-        conn.transaction(|conn| {
-            let current = match &reference {
-                Some(r) => {
-                    Some(store::find_author(conn, r)?.ok_or_else(|| AppError::not_found("author", r.to_string()))?)
-                }
-                None => None,
-            };
-            let mut problems = Problems::default();
-            let (name, slug) = name_and_slug(
-                conn,
-                &mut problems,
-                input.name.as_deref(),
-                input.slug.as_deref(),
-                current.as_ref().map(|c| (c.name.as_str(), c.slug.as_str())),
-                "author",
-                store::author_slugs_starting_with,
-            )?;
-            let bio = optional_text(
-                &mut problems,
-                "bio",
-                input.bio.apply(current.as_ref().and_then(|c| c.bio.clone())),
-                MAX_SUMMARY_CHARS,
-            );
-            let avatar_url = check_url(
-                &mut problems,
-                "avatar_url",
-                input.avatar_url.apply(current.as_ref().and_then(|c| c.avatar_url.clone())),
-            );
-            let (Some(name), Some(slug), true) = (name, slug, problems.is_empty()) else {
-                return Err(AppError::Invalid(problems.0));
-            };
-            let at = to_stored(now());
-            if current.as_ref().is_none_or(|c| c.slug != slug) {
-                ensure_free(store::find_author(conn, &Reference::Slug(slug.clone()))?.is_some(), "author", &slug)?;
+    db.write(move |conn| {
+        let current = match &reference {
+            Some(r) => Some(store::find_author(conn, r)?.ok_or_else(|| AppError::not_found("author", r.to_string()))?),
+            None => None,
+        };
+        let mut problems = Problems::default();
+        let (name, slug) = name_and_slug(
+            conn,
+            &mut problems,
+            input.name.as_deref(),
+            input.slug.as_deref(),
+            current.as_ref().map(|c| (c.name.as_str(), c.slug.as_str())),
+            "author",
+            store::author_slugs_starting_with,
+        )?;
+        let bio = optional_text(
+            &mut problems,
+            "bio",
+            input.bio.apply(current.as_ref().and_then(|c| c.bio.clone())),
+            MAX_SUMMARY_CHARS,
+        );
+        let avatar_url = check_url(
+            &mut problems,
+            "avatar_url",
+            input.avatar_url.apply(current.as_ref().and_then(|c| c.avatar_url.clone())),
+        );
+        let (Some(name), Some(slug), true) = (name, slug, problems.is_empty()) else {
+            return Err(AppError::Invalid(problems.0));
+        };
+        let at = to_stored(now());
+        if current.as_ref().is_none_or(|c| c.slug != slug) {
+            ensure_free(store::find_author(conn, &Reference::Slug(slug.clone()))?.is_some(), "author", &slug)?;
+        }
+        let values = AuthorValues {
+            slug,
+            name,
+            bio,
+            avatar_url,
+            created_at: current.as_ref().map(|c| c.created_at).unwrap_or(at),
+            updated_at: at,
+        };
+        let id = match &current {
+            Some(c) => {
+                store::update_author(conn, c.id, &values)?;
+                c.id
             }
-            let values = AuthorValues {
-                slug,
-                name,
-                bio,
-                avatar_url,
-                created_at: current.as_ref().map(|c| c.created_at).unwrap_or(at),
-                updated_at: at,
-            };
-            let id = match &current {
-                Some(c) => {
-                    store::update_author(conn, c.id, &values)?;
-                    c.id
-                }
-                None => store::insert_author(conn, &values)?,
-            };
-            store::find_author(conn, &Reference::Id(id))?
-                .map(Into::into)
-                .ok_or_else(|| AppError::not_found("author", id.to_string()))
-        })
+            None => store::insert_author(conn, &values)?,
+        };
+        store::find_author(conn, &Reference::Id(id))?
+            .map(Into::into)
+            .ok_or_else(|| AppError::not_found("author", id.to_string()))
+            .map(|saved| (saved, vec![Change::Author(id)]))
     })
     .await
 }
@@ -181,11 +176,11 @@ pub async fn save_author(
 pub async fn delete_author(db: &Db, viewer: &Viewer, reference: &str) -> Result<(), AppError> {
     viewer.require(Scope::Write)?;
     let reference = Reference::parse(reference);
-    db.run(move |conn| {
+    db.write(move |conn| {
         let row = store::find_author(conn, &reference)?
             .ok_or_else(|| AppError::not_found("author", reference.to_string()))?;
         store::delete_author(conn, row.id).map_err(AppError::from).map_err(in_use("author", &reference, "bylines"))?;
-        Ok(())
+        Ok(((), vec![Change::Author(row.id)]))
     })
     .await
 }
@@ -224,48 +219,47 @@ pub async fn save_section(
 ) -> Result<Section, AppError> {
     viewer.require(Scope::Write)?;
     let reference = reference.map(Reference::parse);
-    db.run(move |conn| {
-        conn.transaction(|conn| {
-            let current = match &reference {
-                Some(r) => {
-                    Some(store::find_section(conn, r)?.ok_or_else(|| AppError::not_found("section", r.to_string()))?)
-                }
-                None => None,
-            };
-            let mut problems = Problems::default();
-            let (name, slug) = name_and_slug(
-                conn,
-                &mut problems,
-                input.name.as_deref(),
-                input.slug.as_deref(),
-                current.as_ref().map(|c| (c.name.as_str(), c.slug.as_str())),
-                "section",
-                store::section_slugs_starting_with,
-            )?;
-            let description = optional_text(
-                &mut problems,
-                "description",
-                input.description.apply(current.as_ref().and_then(|c| c.description.clone())),
-                MAX_SUMMARY_CHARS,
-            );
-            let (Some(name), Some(slug), true) = (name, slug, problems.is_empty()) else {
-                return Err(AppError::Invalid(problems.0));
-            };
-            if current.as_ref().is_none_or(|c| c.slug != slug) {
-                ensure_free(store::find_section(conn, &Reference::Slug(slug.clone()))?.is_some(), "section", &slug)?;
+    db.write(move |conn| {
+        let current = match &reference {
+            Some(r) => {
+                Some(store::find_section(conn, r)?.ok_or_else(|| AppError::not_found("section", r.to_string()))?)
             }
-            let values = SectionValues { slug, name, description };
-            let id = match &current {
-                Some(c) => {
-                    store::update_section(conn, c.id, &values)?;
-                    c.id
-                }
-                None => store::insert_section(conn, &values)?,
-            };
-            store::find_section(conn, &Reference::Id(id))?
-                .map(Into::into)
-                .ok_or_else(|| AppError::not_found("section", id.to_string()))
-        })
+            None => None,
+        };
+        let mut problems = Problems::default();
+        let (name, slug) = name_and_slug(
+            conn,
+            &mut problems,
+            input.name.as_deref(),
+            input.slug.as_deref(),
+            current.as_ref().map(|c| (c.name.as_str(), c.slug.as_str())),
+            "section",
+            store::section_slugs_starting_with,
+        )?;
+        let description = optional_text(
+            &mut problems,
+            "description",
+            input.description.apply(current.as_ref().and_then(|c| c.description.clone())),
+            MAX_SUMMARY_CHARS,
+        );
+        let (Some(name), Some(slug), true) = (name, slug, problems.is_empty()) else {
+            return Err(AppError::Invalid(problems.0));
+        };
+        if current.as_ref().is_none_or(|c| c.slug != slug) {
+            ensure_free(store::find_section(conn, &Reference::Slug(slug.clone()))?.is_some(), "section", &slug)?;
+        }
+        let values = SectionValues { slug, name, description };
+        let id = match &current {
+            Some(c) => {
+                store::update_section(conn, c.id, &values)?;
+                c.id
+            }
+            None => store::insert_section(conn, &values)?,
+        };
+        store::find_section(conn, &Reference::Id(id))?
+            .map(Into::into)
+            .ok_or_else(|| AppError::not_found("section", id.to_string()))
+            .map(|saved| (saved, vec![Change::Section(id)]))
     })
     .await
 }
@@ -273,13 +267,13 @@ pub async fn save_section(
 pub async fn delete_section(db: &Db, viewer: &Viewer, reference: &str) -> Result<(), AppError> {
     viewer.require(Scope::Write)?;
     let reference = Reference::parse(reference);
-    db.run(move |conn| {
+    db.write(move |conn| {
         let row = store::find_section(conn, &reference)?
             .ok_or_else(|| AppError::not_found("section", reference.to_string()))?;
         store::delete_section(conn, row.id)
             .map_err(AppError::from)
             .map_err(in_use("section", &reference, "articles"))?;
-        Ok(())
+        Ok(((), vec![Change::Section(row.id)]))
     })
     .await
 }
@@ -306,40 +300,39 @@ pub async fn list_tags(db: &Db, page: SlugPage) -> Result<Page<Tag>, AppError> {
 pub async fn save_tag(db: &Db, viewer: &Viewer, reference: Option<&str>, input: TagInput) -> Result<Tag, AppError> {
     viewer.require(Scope::Write)?;
     let reference = reference.map(Reference::parse);
-    db.run(move |conn| {
-        conn.transaction(|conn| {
-            let current = match &reference {
-                Some(r) => Some(store::find_tag(conn, r)?.ok_or_else(|| AppError::not_found("tag", r.to_string()))?),
-                None => None,
-            };
-            let mut problems = Problems::default();
-            let (name, slug) = name_and_slug(
-                conn,
-                &mut problems,
-                input.name.as_deref(),
-                input.slug.as_deref(),
-                current.as_ref().map(|c| (c.name.as_str(), c.slug.as_str())),
-                "tag",
-                store::tag_slugs_starting_with,
-            )?;
-            let (Some(name), Some(slug), true) = (name, slug, problems.is_empty()) else {
-                return Err(AppError::Invalid(problems.0));
-            };
-            if current.as_ref().is_none_or(|c| c.slug != slug) {
-                ensure_free(store::find_tag(conn, &Reference::Slug(slug.clone()))?.is_some(), "tag", &slug)?;
+    db.write(move |conn| {
+        let current = match &reference {
+            Some(r) => Some(store::find_tag(conn, r)?.ok_or_else(|| AppError::not_found("tag", r.to_string()))?),
+            None => None,
+        };
+        let mut problems = Problems::default();
+        let (name, slug) = name_and_slug(
+            conn,
+            &mut problems,
+            input.name.as_deref(),
+            input.slug.as_deref(),
+            current.as_ref().map(|c| (c.name.as_str(), c.slug.as_str())),
+            "tag",
+            store::tag_slugs_starting_with,
+        )?;
+        let (Some(name), Some(slug), true) = (name, slug, problems.is_empty()) else {
+            return Err(AppError::Invalid(problems.0));
+        };
+        if current.as_ref().is_none_or(|c| c.slug != slug) {
+            ensure_free(store::find_tag(conn, &Reference::Slug(slug.clone()))?.is_some(), "tag", &slug)?;
+        }
+        let values = TagValues { slug, name };
+        let id = match &current {
+            Some(c) => {
+                store::update_tag(conn, c.id, &values)?;
+                c.id
             }
-            let values = TagValues { slug, name };
-            let id = match &current {
-                Some(c) => {
-                    store::update_tag(conn, c.id, &values)?;
-                    c.id
-                }
-                None => store::insert_tag(conn, &values)?,
-            };
-            store::find_tag(conn, &Reference::Id(id))?
-                .map(Into::into)
-                .ok_or_else(|| AppError::not_found("tag", id.to_string()))
-        })
+            None => store::insert_tag(conn, &values)?,
+        };
+        store::find_tag(conn, &Reference::Id(id))?
+            .map(Into::into)
+            .ok_or_else(|| AppError::not_found("tag", id.to_string()))
+            .map(|saved| (saved, vec![Change::Tag(id)]))
     })
     .await
 }
@@ -347,11 +340,11 @@ pub async fn save_tag(db: &Db, viewer: &Viewer, reference: Option<&str>, input: 
 pub async fn delete_tag(db: &Db, viewer: &Viewer, reference: &str) -> Result<(), AppError> {
     viewer.require(Scope::Write)?;
     let reference = Reference::parse(reference);
-    db.run(move |conn| {
+    db.write(move |conn| {
         let row =
             store::find_tag(conn, &reference)?.ok_or_else(|| AppError::not_found("tag", reference.to_string()))?;
         store::delete_tag(conn, row.id).map_err(AppError::from).map_err(in_use("tag", &reference, "articles"))?;
-        Ok(())
+        Ok(((), vec![Change::Tag(row.id)]))
     })
     .await
 }

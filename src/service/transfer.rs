@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::text::word_count;
 use crate::domain::time::{now, to_stored};
 use crate::domain::{
-    check_language, check_url, required_text, Article, ArticleInput, BylineInput, Patch, Problems, Reference, Role,
-    Slug, Status, MAX_HEADLINE_CHARS, MAX_SHORT_TEXT_CHARS,
+    check_language, check_url, required_text, Article, ArticleInput, BylineInput, Change, Patch, Problems, Reference,
+    Role, Slug, Status, MAX_HEADLINE_CHARS, MAX_SHORT_TEXT_CHARS,
 };
 use crate::error::AppError;
 use crate::store::articles::{self as store, ArticleValues, StoredLink};
@@ -156,6 +156,7 @@ pub fn import_batch(
     records: Vec<Record>,
     options: ImportOptions,
 ) -> impl std::future::Future<Output = Result<BatchOutcome, AppError>> + Send + 'static {
+    let cache = std::sync::Arc::clone(db.cache());
     db.start(move |conn| {
         crate::store::bulk_cache(conn, true)?;
         // Fast path: no savepoints. A record refused by validation has written
@@ -167,6 +168,12 @@ pub fn import_batch(
             done => done,
         };
         crate::store::bulk_cache(conn, false)?;
+        // Committed: other processes hear of it after the fact, which is
+        // still before any of them could read what it wrote from a cache.
+        if outcome.is_ok() {
+            crate::store::changes::announce(conn, &cache, &[Change::Everything])?;
+            cache.apply(&[Change::Everything]);
+        }
         outcome
     })
 }
@@ -434,34 +441,31 @@ pub async fn link_pending(
     pending: Vec<PendingLinks>,
     known: HashMap<String, i64>,
 ) -> Result<Vec<String>, AppError> {
-    db.run(move |conn| {
-        conn.transaction(|conn| {
-            let mut notes = Vec::new();
-            let mut resolved = Vec::with_capacity(pending.len());
-            for PendingLinks { owner, slug, links } in pending {
-                let mut stored = Vec::with_capacity(links.len());
-                for link in links {
-                    match link {
-                        LinkRecord::Article { article } => {
-                            let target = match known.get(&article) {
-                                Some(id) => Some(*id),
-                                None => store::id_of_slug(conn, &article)?,
-                            };
-                            match target {
-                                Some(target) if target != owner => stored.push(StoredLink::Article(target)),
-                                _ => {
-                                    notes.push(format!("{slug}: related article `{article}` not found; link left out"))
-                                }
-                            }
+    db.write(move |conn| {
+        let mut notes = Vec::new();
+        let mut resolved = Vec::with_capacity(pending.len());
+        for PendingLinks { owner, slug, links } in pending {
+            let mut stored = Vec::with_capacity(links.len());
+            for link in links {
+                match link {
+                    LinkRecord::Article { article } => {
+                        let target = match known.get(&article) {
+                            Some(id) => Some(*id),
+                            None => store::id_of_slug(conn, &article)?,
+                        };
+                        match target {
+                            Some(target) if target != owner => stored.push(StoredLink::Article(target)),
+                            _ => notes.push(format!("{slug}: related article `{article}` not found; link left out")),
                         }
-                        LinkRecord::External { url, title } => stored.push(StoredLink::External { url, title }),
                     }
+                    LinkRecord::External { url, title } => stored.push(StoredLink::External { url, title }),
                 }
-                resolved.push((owner, stored));
             }
-            store::replace_related_of_many(conn, &resolved)?;
-            Ok(notes)
-        })
+            resolved.push((owner, stored));
+        }
+        store::replace_related_of_many(conn, &resolved)?;
+        let changed = if resolved.is_empty() { Vec::new() } else { vec![Change::Everything] };
+        Ok((notes, changed))
     })
     .await
 }
@@ -473,14 +477,14 @@ pub async fn import_story(
     story: crate::ingest::plaintext::Story,
     options: ImportOptions,
 ) -> Result<(Outcome, String), AppError> {
-    db.run(move |conn| {
-        conn.transaction(|conn| {
+    db.write(move |conn| {
+        {
             let at = now();
             let slug = Slug::derive(&story.headline, "article").into_string();
             let existing = store::find_row(conn, &Reference::Slug(slug.clone()))?
                 .filter(|row| row.published_at == Some(to_stored(story.published_at)));
             if existing.is_some() && !options.update {
-                return Ok((Outcome::Unchanged, slug));
+                return Ok(((Outcome::Unchanged, slug), Vec::new()));
             }
             let mut bylines = Vec::with_capacity(story.bylines.len());
             for name in &story.bylines {
@@ -498,8 +502,9 @@ pub async fn import_story(
             let outcome = if existing.is_some() { Outcome::Updated } else { Outcome::Imported };
             let id = crate::service::articles::write_article(conn, existing, input, at)?;
             let slug = store::find_row(conn, &Reference::Id(id))?.map(|r| r.slug).unwrap_or(slug);
-            Ok((outcome, slug))
-        })
+            // New authors may have come with it.
+            Ok(((outcome, slug), vec![Change::Everything]))
+        }
     })
     .await
 }

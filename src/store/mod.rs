@@ -2,12 +2,14 @@
 //! Nothing above `service` touches this module's tables directly.
 
 pub mod articles;
+pub mod changes;
 pub mod connection;
 pub mod keys;
 pub mod people;
 pub mod schema;
 pub mod search;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::r2d2::Pool;
@@ -16,7 +18,9 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub use connection::{Backend, DbConnection, Location, StatementCounter};
 
+use crate::cache::ResponseCache;
 use crate::config::Settings;
+use crate::domain::Change;
 use crate::error::AppError;
 use connection::Manager;
 
@@ -27,8 +31,10 @@ const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/po
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<Manager>,
-    backend: Backend,
+    location: Location,
     statements: StatementCounter,
+    /// Rendered public responses; every write through `write` keeps it true.
+    cache: Arc<ResponseCache>,
 }
 
 /// Why the store could not be opened; the CLI prints it on one line.
@@ -62,7 +68,6 @@ impl Db {
     }
 
     fn with_pool(location: Location, settings: &Settings) -> Self {
-        let backend = location.backend();
         let statements = StatementCounter::default();
         let pool = Pool::builder()
             .max_size(settings.db_pool_size.max(1))
@@ -72,12 +77,58 @@ impl Db {
             // A ping per checkout would add a statement to every request;
             // broken connections are caught by `has_broken` instead.
             .test_on_check_out(false)
-            .build_unchecked(Manager::new(location, statements.clone()));
-        Self { pool, backend, statements }
+            .build_unchecked(Manager::new(location.clone(), statements.clone()));
+        let cache = Arc::new(ResponseCache::new(settings.cache_size));
+        Self { pool, location, statements, cache }
     }
 
     pub fn backend(&self) -> Backend {
-        self.backend
+        self.location.backend()
+    }
+
+    pub fn cache(&self) -> &Arc<ResponseCache> {
+        &self.cache
+    }
+
+    /// Starts applying other processes' writes to this process's cache.
+    pub fn listen_for_changes(&self) {
+        if self.cache.is_enabled() {
+            changes::listen(self.location.clone(), &self.cache);
+        }
+    }
+
+    /// Runs a write in one transaction. The work returns what it changed:
+    /// other processes are told in the same transaction, this one's cache
+    /// once it has committed (so no reader can cache what came before).
+    pub async fn write<F, R>(&self, work: F) -> Result<R, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<(R, Vec<Change>), AppError> + Send + 'static,
+        R: Send + 'static,
+    {
+        let cache = Arc::clone(&self.cache);
+        let (result, changed) = self
+            .run(move |conn| {
+                diesel::Connection::transaction(conn, |conn| {
+                    let (result, changed) = work(conn)?;
+                    changes::announce(conn, &cache, &changed)?;
+                    Ok((result, changed))
+                })
+            })
+            .await?;
+        self.cache.apply(&changed);
+        Ok(result)
+    }
+
+    /// Reads the next scheduled publication for the cache, when it needs it.
+    pub async fn refresh_cache_horizon(&self) {
+        let Some(ticket) = self.cache.claim_horizon_read() else {
+            return;
+        };
+        let next = self.run(|conn| changes::next_publication(conn, crate::domain::time::now())).await;
+        if let Err(error) = &next {
+            tracing::warn!(%error, "cannot read the next scheduled publication; not caching");
+        }
+        self.cache.finish_horizon_read(ticket, next.map_err(drop));
     }
 
     /// Statements run through this pool so far.

@@ -140,6 +140,13 @@ impl TestApp {
         Self::spawn_with(backend, |_| {}).await
     }
 
+    /// Spawns with the response cache off: for tests of what rendering a
+    /// response costs, or of writes made by other processes (which reach a
+    /// cache only within a poll interval; see tests/api/cache.rs).
+    pub async fn spawn_uncached(backend: Backend) -> Self {
+        Self::spawn_with(backend, |settings| settings.cache_size = 0).await
+    }
+
     /// Spawns with adjusted settings.
     pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> Self {
         let database = TestDatabase::create(backend);

@@ -7,6 +7,7 @@ mod helpers;
 
 mod articles;
 mod auth;
+mod cache;
 mod caching;
 mod cli;
 mod contract;

@@ -149,7 +149,8 @@ async fn statements_for(app: &TestApp, path: &str) -> u64 {
 }
 
 async fn statement_counts_are_fixed(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    // What rendering costs; a cached response costs nothing (tests/api/cache.rs).
+    let app = TestApp::spawn_uncached(backend).await;
     let write = app.key(Scope::Write).await;
     app.seed_people(&write).await;
     for i in 0..45 {

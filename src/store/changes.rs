@@ -1,0 +1,173 @@
+//! Telling other Dateline processes what a write changed, and hearing what
+//! theirs did, inside the writing transaction (so the news goes out exactly
+//! when the write commits): PostgreSQL `NOTIFY` heard by a `LISTEN`ing
+//! connection per process; on SQLite, a row in `change_log` that each
+//! process polls for. Also the one query the response cache needs: when the
+//! next scheduled article goes public.
+
+use std::sync::{Arc, Weak};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+use diesel::{Connection, PgConnection};
+
+use super::schema::articles;
+use super::{DbConnection, Location};
+use crate::cache::ResponseCache;
+use crate::domain::time::{from_stored, to_stored};
+use crate::domain::Change;
+use crate::error::AppError;
+
+const CHANNEL: &str = "dateline_changes";
+/// How often the listening connection looks for notifications: the most a
+/// write on another process stays unseen here.
+const LISTEN_POLL: Duration = Duration::from_millis(20);
+const RECONNECT_AFTER: Duration = Duration::from_secs(1);
+
+/// Rows of `change_log` kept for processes that look late (each looks
+/// every `LISTEN_POLL`, so this is far more than any of them needs).
+const CHANGE_LOG_KEEP: i64 = 10_000;
+
+/// Sends the changes to every other process when the surrounding
+/// transaction commits.
+pub fn announce(conn: &mut DbConnection, cache: &ResponseCache, changes: &[Change]) -> Result<(), AppError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let payload = cache.notification(changes);
+    match conn {
+        DbConnection::Postgres(pg) => {
+            diesel::sql_query(format!("SELECT pg_notify('{CHANNEL}', $1)")).bind::<Text, _>(payload).execute(pg)?;
+        }
+        DbConnection::Sqlite(sqlite) => {
+            diesel::sql_query("INSERT INTO change_log (payload) VALUES ($1)")
+                .bind::<Text, _>(payload)
+                .execute(sqlite)?;
+            diesel::sql_query(format!("DELETE FROM change_log WHERE id <= last_insert_rowid() - {CHANGE_LOG_KEEP}"))
+                .execute(sqlite)?;
+        }
+    }
+    Ok(())
+}
+
+/// The publication time of the next scheduled article after `now`, if any.
+pub fn next_publication(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, AppError> {
+    // For published articles `sort_at` is `published_at`, and
+    // (status, sort_at) is indexed: one index seek.
+    let next = articles::table
+        .filter(articles::status.eq("published"))
+        .filter(articles::sort_at.gt(to_stored(now)))
+        .select(articles::sort_at)
+        .order(articles::sort_at.asc())
+        .first::<chrono::NaiveDateTime>(conn)
+        .optional()?;
+    Ok(next.map(from_stored))
+}
+
+/// Applies other processes' changes to `cache` from a thread of its own,
+/// until the cache is dropped. A lost connection empties the cache (news
+/// may have been missed) and is opened again.
+pub fn listen(location: Location, cache: &Arc<ResponseCache>) {
+    let cache = Arc::downgrade(cache);
+    let spawned = std::thread::Builder::new().name("dateline-listen".into()).spawn(move || match location {
+        Location::Postgres(url) => listen_loop(&url, &cache),
+        Location::Sqlite(_) => poll_change_log(&location, &cache),
+    });
+    if let Err(error) = spawned {
+        tracing::error!(%error, "cannot start the change listener; caches of other processes' writes may go stale");
+    }
+}
+
+/// SQLite: reads the change log's new rows every `LISTEN_POLL`.
+fn poll_change_log(location: &Location, cache: &Weak<ResponseCache>) {
+    #[derive(QueryableByName)]
+    struct Logged {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+        #[diesel(sql_type = Text)]
+        payload: String,
+    }
+    let mut seen: Option<i64> = None;
+    let mut conn: Option<DbConnection> = None;
+    while cache.strong_count() > 0 {
+        std::thread::sleep(LISTEN_POLL);
+        let Some(open) = conn.as_mut() else {
+            conn = location.connect().ok();
+            continue;
+        };
+        let since = seen.unwrap_or(i64::MAX);
+        let read = diesel::sql_query("SELECT id, payload FROM change_log WHERE id > $1 ORDER BY id")
+            .bind::<diesel::sql_types::BigInt, _>(since)
+            .load::<Logged>(open);
+        let Some(cache) = cache.upgrade() else {
+            return;
+        };
+        match (read, seen) {
+            (Ok(rows), Some(_)) => {
+                for row in rows {
+                    cache.apply_notification(&row.payload);
+                    seen = Some(row.id);
+                }
+            }
+            (Ok(_), None) => {
+                let last = diesel::sql_query("SELECT COALESCE(MAX(id), 0) AS id, '' AS payload FROM change_log")
+                    .get_result::<Logged>(open);
+                seen = last.ok().map(|row| row.id);
+            }
+            (Err(error), _) => {
+                tracing::warn!(%error, "cannot read the change log");
+                cache.apply(&[Change::Everything]);
+                conn = None;
+            }
+        }
+    }
+}
+
+fn listen_loop(url: &str, cache: &Weak<ResponseCache>) {
+    let mut first = true;
+    while cache.strong_count() > 0 {
+        match listening_connection(url) {
+            Ok(mut conn) => {
+                if !first {
+                    if let Some(cache) = cache.upgrade() {
+                        cache.apply(&[Change::Everything]);
+                    }
+                    tracing::info!("change listener reconnected");
+                }
+                first = false;
+                drain_until_broken(&mut conn, cache);
+            }
+            Err(error) => tracing::debug!(%error, "change listener cannot connect"),
+        }
+        std::thread::sleep(RECONNECT_AFTER);
+    }
+}
+
+fn listening_connection(url: &str) -> Result<PgConnection, String> {
+    let mut conn = PgConnection::establish(url).map_err(|e| e.to_string())?;
+    diesel::sql_query(format!("LISTEN {CHANNEL}")).execute(&mut conn).map_err(|e| e.to_string())?;
+    Ok(conn)
+}
+
+/// Returns when the connection breaks or the cache is gone.
+fn drain_until_broken(conn: &mut PgConnection, cache: &Weak<ResponseCache>) {
+    loop {
+        let Some(cache) = cache.upgrade() else {
+            return;
+        };
+        for notification in conn.notifications_iter() {
+            match notification {
+                Ok(notification) => cache.apply_notification(&notification.payload),
+                Err(error) => {
+                    tracing::warn!(%error, "change listener lost its connection");
+                    cache.apply(&[Change::Everything]);
+                    return;
+                }
+            }
+        }
+        drop(cache);
+        std::thread::sleep(LISTEN_POLL);
+    }
+}

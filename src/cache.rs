@@ -21,6 +21,7 @@ use std::sync::{Arc, RwLock};
 
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::web::Bytes;
+use actix_web::{HttpMessage, HttpRequest};
 use chrono::{DateTime, Utc};
 use quick_cache::sync::Cache;
 
@@ -30,6 +31,16 @@ use crate::domain::{Change, Dep};
 const HORIZON_UNKNOWN: i64 = i64::MIN;
 /// Nothing is scheduled.
 const HORIZON_NONE: i64 = i64::MAX;
+
+/// What a response was built from. A handler that declares it makes its
+/// keyless 200 responses cacheable; one that does not is never cached.
+#[derive(Debug, Clone, Default)]
+pub struct Dependencies(pub Vec<Dep>);
+
+/// Declares what this request's response is built from.
+pub fn depends_on(req: &HttpRequest, deps: impl IntoIterator<Item = Dep>) {
+    req.extensions_mut().insert(Dependencies(deps.into_iter().collect()));
+}
 
 /// A rendered 200 response, ready to send again.
 pub struct CachedResponse {

@@ -9,7 +9,8 @@ use async_graphql::ErrorExtensions;
 
 use super::loaders::RelatedLoader;
 use crate::app::AppState;
-use crate::domain::Viewer;
+use crate::cache::depends_on;
+use crate::domain::{Dep, Viewer};
 use crate::error::AppError;
 use crate::rest::extract::{bearer_token, is_json, read_limited};
 use crate::service;
@@ -58,6 +59,10 @@ async fn execute(state: &AppState, req: &HttpRequest, request: async_graphql::Re
     let loader = DataLoader::new(RelatedLoader { db: state.db.clone(), viewer }, tokio::spawn);
     let schema = state.graphql.for_query(&request.query);
     let response = schema.execute(request.data(viewer).data(loader)).await;
+    if !response.is_err() {
+        // A query may read anything public; any content write makes it stale.
+        depends_on(req, [Dep::ArticleSet, Dep::Authors, Dep::Sections, Dep::Tags]);
+    }
     json_response(&response)
 }
 

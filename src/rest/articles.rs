@@ -8,12 +8,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::errors::{ReadErrors, WriteErrors};
 use super::extract::{if_match, JsonBody, OptionalJsonBody, QueryPairs, Writer};
-use super::middleware::{depends_on, etag_matches, etag_of};
+use super::middleware::{etag_matches, etag_of};
 use super::types::{
     ArticleBody, ArticleList, ArticleRequest, ArticleSummary, BacklinkList, PublishRequest, RelatedBody, RelatedList,
     RelatedRequest, SuggestionList,
 };
 use crate::app::AppState;
+use crate::cache::depends_on;
 use crate::domain::time::parse_date_param;
 use crate::domain::{
     ArticleCursor, ArticleFilter, ArticleSort, Dep, Limit, Page, Reference, SearchQuery, StatusFilter, Viewer,

@@ -8,12 +8,11 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{web, Error, HttpMessage, HttpRequest, HttpResponse};
+use actix_web::{web, Error, HttpMessage, HttpResponse};
 use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
-use crate::cache::{CachedResponse, Rendered};
-use crate::domain::Dep;
+use crate::cache::{CachedResponse, Dependencies, Rendered};
 
 pub const REQUEST_ID: &str = "x-request-id";
 
@@ -92,18 +91,9 @@ pub async fn http_cache(
     Ok(ServiceResponse::new(req, response))
 }
 
-/// What a response was built from. A handler that declares it makes its
-/// keyless 200 responses cacheable; one that does not is never cached.
-#[derive(Debug, Clone, Default)]
-pub struct Dependencies(pub Vec<Dep>);
-
-/// Declares what this request's response is built from.
-pub fn depends_on(req: &HttpRequest, deps: impl IntoIterator<Item = Dep>) {
-    req.extensions_mut().insert(Dependencies(deps.into_iter().collect()));
-}
-
-/// Serves keyless `GET /v1/…` requests from the response cache, and stores
-/// the 200 responses of handlers that declared their dependencies.
+/// Serves keyless `GET /v1/…` and `GET /graphql` requests from the response
+/// cache, and stores the 200 responses of handlers that declared their
+/// dependencies (`cache::depends_on`).
 pub async fn response_cache(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -146,7 +136,9 @@ pub async fn response_cache(
 }
 
 fn cacheable_request(req: &ServiceRequest) -> bool {
-    req.method() == Method::GET && !req.headers().contains_key(header::AUTHORIZATION) && req.path().starts_with("/v1/")
+    req.method() == Method::GET
+        && !req.headers().contains_key(header::AUTHORIZATION)
+        && (req.path().starts_with("/v1/") || req.path() == "/graphql")
 }
 
 /// The path and query exactly as sent: differently spelled queries are

@@ -10,12 +10,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::articles::{article_filter, article_list, page_response, ArticleListParams};
 use super::errors::{ReadErrors, WriteErrors};
 use super::extract::{JsonBody, QueryPairs, Writer};
-use super::middleware::depends_on;
 use super::types::{
     ArticleList, AuthorBody, AuthorList, AuthorRequest, SectionBody, SectionList, SectionRequest, TagBody, TagList,
     TagRequest,
 };
 use crate::app::AppState;
+use crate::cache::depends_on;
 use crate::domain::{Dep, Limit, Viewer};
 use crate::error::AppError;
 use crate::service::articles::{self as articles, Owner};

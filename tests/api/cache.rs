@@ -18,6 +18,7 @@ backend_tests!(
     a_write_leaves_unrelated_entries_cached,
     scheduled_stories_appear_on_time_without_a_write,
     other_processes_writes_reach_the_cache,
+    graphql_gets_are_cached_until_content_changes,
 );
 
 /// Statements run to answer one keyless GET, and its body.
@@ -393,4 +394,27 @@ async fn other_processes_writes_reach_the_cache(backend: Backend) {
     )
     .await;
     assert_eq!(slugs(&list)[0], "imported");
+}
+
+async fn graphql_gets_are_cached_until_content_changes(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let write = app.key(Scope::Write).await;
+    app.seed_people(&write).await;
+    published(&app, &write, "front", json!({"bylines": [{"author": "ann-lee"}]})).await;
+    let query = "/graphql?query=%7B%20articles(first%3A%205)%20%7B%20nodes%20%7B%20slug%20headline%20bylines%20%7B%20author%20%7B%20name%20%7D%20%7D%20%7D%20%7D%20%7D";
+    let first = cost_of(&app, query).await;
+    assert!(first.0 > 0);
+    assert_eq!(first.1["data"]["articles"]["nodes"][0]["headline"], "Story front");
+    assert_eq!(cost_of(&app, query).await, (0, first.1.clone()), "served from the cache");
+
+    app.patch("/v1/authors/ann-lee", Some(&write), &json!({"name": "Ann Lee-Park"})).await;
+    let renamed = cost_of(&app, query).await.1;
+    assert_eq!(renamed["data"]["articles"]["nodes"][0]["bylines"][0]["author"]["name"], "Ann Lee-Park");
+    app.patch("/v1/articles/front", Some(&write), &json!({"headline": "Front, revised"})).await;
+    assert_eq!(cost_of(&app, query).await.1["data"]["articles"]["nodes"][0]["headline"], "Front, revised");
+
+    // Errors are never cached.
+    let broken = "/graphql?query=%7B%20nope%20%7D";
+    assert!(cost_of(&app, broken).await.1["errors"].is_array());
+    assert_eq!(app.get(broken, None).await.header("cache-control").as_deref(), Some("no-store"));
 }

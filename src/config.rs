@@ -32,6 +32,11 @@ pub struct Settings {
     #[arg(long, env = "DATELINE_CACHE_SIZE", default_value_t = 32 * 1024 * 1024, global = true)]
     pub cache_size: u64,
 
+    /// Bytes of an SQLite store each connection reads through a memory map
+    /// (0: off). Faster searches; mapped pages count in RSS per connection.
+    #[arg(long, env = "DATELINE_SQLITE_MMAP", default_value_t = 0, global = true)]
+    pub sqlite_mmap: u64,
+
     /// Connections in the database pool.
     #[arg(long, env = "DATELINE_DB_POOL_SIZE", default_value_t = 8, global = true)]
     pub db_pool_size: u32,
@@ -71,6 +76,7 @@ impl Settings {
             max_body: 1024 * 1024,
             cache_max_age: 60,
             cache_size: 32 * 1024 * 1024,
+            sqlite_mmap: 0,
             db_pool_size: 4,
             db_timeout: 5,
             graphql_depth: 10,

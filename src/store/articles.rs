@@ -130,15 +130,14 @@ pub fn find_row(conn: &mut DbConnection, reference: &Reference) -> QueryResult<O
 
 /// One article with its section, tags and bylines (three statements), whatever its status.
 pub fn find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Option<Article>> {
-    let query = articles::table
-        .left_join(sections::table)
-        .select((ArticleRow::as_select(), Option::<SectionRow>::as_select()))
-        .into_boxed::<MultiBackend>();
-    let query = match reference {
-        Reference::Id(id) => query.filter(articles::id.eq(*id)),
-        Reference::Slug(slug) => query.filter(articles::slug.eq(slug.clone())),
+    // Not boxed, so each form is prepared once per connection and cached.
+    let with_section = articles::table.left_join(sections::table);
+    let columns = (ArticleRow::as_select(), Option::<SectionRow>::as_select());
+    let found = match reference {
+        Reference::Id(id) => with_section.filter(articles::id.eq(*id)).select(columns).first(conn),
+        Reference::Slug(slug) => with_section.filter(articles::slug.eq(slug)).select(columns).first(conn),
     };
-    let Some((row, section)) = query.first::<(ArticleRow, Option<SectionRow>)>(conn).optional()? else {
+    let Some((row, section)): Option<(ArticleRow, Option<SectionRow>)> = found.optional()? else {
         return Ok(None);
     };
     let mut found = hydrate(conn, vec![into_article(row, section)])?;
@@ -158,8 +157,13 @@ pub fn list(conn: &mut DbConnection, filter: &ArticleFilter, now: DateTime<Utc>)
         .into_boxed::<MultiBackend>();
 
     query = match filter.status {
+        // For published articles `sort_at` is `published_at`: bounding it
+        // too lets the (status, sort_at) index start below the scheduled
+        // ones instead of reading each of them to check its date (page 1
+        // took 6 ms instead of 0.03 with 2,000 scheduled of 100,000).
         StatusFilter::Public => query
             .filter(articles::status.eq(Status::Published.as_str()))
+            .filter(articles::sort_at.le(now))
             .filter(articles::published_at.assume_not_null().le(now)),
         StatusFilter::Draft => query.filter(articles::status.eq(Status::Draft.as_str())),
         StatusFilter::Scheduled => query

@@ -157,13 +157,8 @@ pub fn list(conn: &mut DbConnection, filter: &ArticleFilter, now: DateTime<Utc>)
         .into_boxed::<MultiBackend>();
 
     query = match filter.status {
-        // For published articles `sort_at` is `published_at`: bounding it
-        // too lets the (status, sort_at) index start below the scheduled
-        // ones instead of reading each of them to check its date (page 1
-        // took 6 ms instead of 0.03 with 2,000 scheduled of 100,000).
         StatusFilter::Public => query
             .filter(articles::status.eq(Status::Published.as_str()))
-            .filter(articles::sort_at.le(now))
             .filter(articles::published_at.assume_not_null().le(now)),
         StatusFilter::Draft => query.filter(articles::status.eq(Status::Draft.as_str())),
         StatusFilter::Scheduled => query
@@ -171,6 +166,15 @@ pub fn list(conn: &mut DbConnection, filter: &ArticleFilter, now: DateTime<Utc>)
             .filter(articles::published_at.assume_not_null().gt(now)),
         StatusFilter::Any => query,
     };
+    if starts_at_scheduled_articles(filter) {
+        // For published articles `sort_at` is `published_at`: bounding it
+        // lets the (status, sort_at) index start below the scheduled ones
+        // instead of reading each of them to check its date (6 ms instead of
+        // 0.03 with 2,000 scheduled of 100,000). Only here: with a cursor
+        // SQLite would seek by this bound rather than the cursor's, and with
+        // other filters it chose worse plans.
+        query = query.filter(articles::sort_at.le(now));
+    }
     if let Some(section) = &filter.section {
         query = query.filter(sections::slug.eq(section.clone()));
     }
@@ -231,6 +235,18 @@ pub fn list(conn: &mut DbConnection, filter: &ArticleFilter, now: DateTime<Utc>)
     }
     let rows: Vec<(ArticleRow, Option<SectionRow>)> = query.limit(i64::from(filter.limit.get()) + 1).load(conn)?;
     hydrate(conn, rows.into_iter().map(|(row, section)| into_article(row, section)).collect())
+}
+
+/// The first page of the plain public list, newest first: the one whose
+/// index walk starts among the scheduled articles.
+fn starts_at_scheduled_articles(filter: &ArticleFilter) -> bool {
+    filter.status == StatusFilter::Public
+        && filter.sort == ArticleSort::PublishedDesc
+        && filter.cursor.is_none()
+        && filter.section.is_none()
+        && filter.tags.is_empty()
+        && filter.author.is_none()
+        && filter.links_to.is_none()
 }
 
 /// The keyset value of an article in a given order.

@@ -252,11 +252,6 @@ pub async fn suggestions(db: &Db, viewer: &Viewer, reference: &str, limit: u32) 
     .await
 }
 
-/// The related links of an article, as the viewer may see them.
-pub async fn related(db: &Db, viewer: &Viewer, reference: &str) -> Result<Vec<RelatedLink>, AppError> {
-    Ok(get(db, viewer, reference).await?.related)
-}
-
 /// Creates an article (a draft unless the input says `published`).
 pub async fn create(db: &Db, viewer: &Viewer, input: ArticleInput) -> Result<ArticleDetail, AppError> {
     viewer.require(Scope::Write)?;

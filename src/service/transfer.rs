@@ -168,10 +168,14 @@ pub fn import_batch(
             done => done,
         };
         crate::store::bulk_cache(conn, false)?;
-        // Committed: other processes hear of it after the fact, which is
-        // still before any of them could read what it wrote from a cache.
+        // Told after the commit, so the news never runs ahead of the data;
+        // other processes may serve what they cached for the few
+        // milliseconds until it arrives. The batch is written either way:
+        // failing to tell is not a failed import.
         if outcome.is_ok() {
-            crate::store::changes::announce(conn, &cache, &[Change::Everything])?;
+            if let Err(error) = crate::store::changes::announce(conn, &cache, &[Change::Everything]) {
+                tracing::warn!(%error, "imported, but other processes were not told; their caches may be stale");
+            }
             cache.apply(&[Change::Everything]);
         }
         outcome

@@ -34,7 +34,7 @@ const HORIZON_NONE: i64 = i64::MAX;
 
 /// What a response was built from. A handler that declares it makes its
 /// keyless 200 responses cacheable; one that does not is never cached.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Dependencies(pub Vec<Dep>);
 
 /// Declares what this request's response is built from.
@@ -281,13 +281,9 @@ impl ResponseCache {
         text
     }
 
-    /// How many responses are held (for tests and logs).
-    pub fn len(&self) -> usize {
-        self.entries.as_ref().map(|e| e.len()).unwrap_or(0)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
+        self.entries.as_ref().is_none_or(|e| e.is_empty())
     }
 }
 

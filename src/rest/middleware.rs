@@ -117,7 +117,7 @@ pub async fn response_cache(
     req.headers_mut().remove(header::ACCEPT_ENCODING);
     req.headers_mut().remove(header::IF_NONE_MATCH);
     let res = next.call(req).await?;
-    let deps = res.request().extensions().get::<Dependencies>().cloned();
+    let deps = res.request().extensions_mut().remove::<Dependencies>();
     let (Some(Dependencies(deps)), StatusCode::OK) = (deps, res.status()) else {
         return Ok(res.map_into_boxed_body());
     };

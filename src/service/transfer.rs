@@ -162,24 +162,34 @@ pub fn import_batch(
         // Fast path: no savepoints. A record refused by validation has written
         // nothing, so it is simply skipped; any other failure rolls the batch
         // back, and it is written again with a savepoint per record.
-        let outcome = match conn.transaction(|conn| write_batch(conn, &records, options, false)) {
+        // Other processes are told in the batch's transaction, like every write.
+        let write_and_announce = |conn: &mut DbConnection, savepoints: bool| {
+            let outcome = write_batch(conn, &records, options, savepoints)?;
+            crate::store::changes::announce(conn, &cache, &batch_changes(&outcome))?;
+            Ok::<_, AppError>(outcome)
+        };
+        let outcome = match conn.transaction(|conn| write_and_announce(conn, false)) {
             Err(AppError::Unavailable) => Err(AppError::Unavailable),
-            Err(_) => conn.transaction(|conn| write_batch(conn, &records, options, true)),
+            Err(_) => conn.transaction(|conn| write_and_announce(conn, true)),
             done => done,
         };
         crate::store::bulk_cache(conn, false)?;
-        // Told after the commit, so the news never runs ahead of the data;
-        // other processes may serve what they cached for the few
-        // milliseconds until it arrives. The batch is written either way:
-        // failing to tell is not a failed import.
-        if outcome.is_ok() {
-            if let Err(error) = crate::store::changes::announce(conn, &cache, &[Change::Everything]) {
-                tracing::warn!(%error, "imported, but other processes were not told; their caches may be stale");
-            }
-            cache.apply(&[Change::Everything]);
+        if let Ok(outcome) = &outcome {
+            cache.apply(&batch_changes(outcome));
         }
         outcome
     })
+}
+
+/// A batch that wrote anything may have changed anything (authors,
+/// sections, tags, articles, schedules): too much to name one by one.
+fn batch_changes(outcome: &BatchOutcome) -> Vec<Change> {
+    let wrote = outcome.results.iter().any(|r| matches!(r, Ok(Outcome::Imported | Outcome::Updated)));
+    if wrote {
+        vec![Change::Everything]
+    } else {
+        Vec::new()
+    }
 }
 
 /// What a batch keeps while it writes.
@@ -468,7 +478,7 @@ pub async fn link_pending(
             resolved.push((owner, stored));
         }
         store::replace_related_of_many(conn, &resolved)?;
-        let changed = if resolved.is_empty() { Vec::new() } else { vec![Change::Everything] };
+        let changed = resolved.iter().map(|(owner, _)| Change::Article { id: *owner, publishes_at: None }).collect();
         Ok((notes, changed))
     })
     .await
@@ -482,40 +492,43 @@ pub async fn import_story(
     options: ImportOptions,
 ) -> Result<(Outcome, String), AppError> {
     db.write(move |conn| {
-        {
-            let at = now();
-            let slug = Slug::derive(&story.headline, "article").into_string();
-            let existing = store::find_row(conn, &Reference::Slug(slug.clone()))?
-                .filter(|row| row.published_at == Some(to_stored(story.published_at)));
-            if existing.is_some() && !options.update {
-                return Ok(((Outcome::Unchanged, slug), Vec::new()));
-            }
-            let mut bylines = Vec::with_capacity(story.bylines.len());
-            for name in &story.bylines {
-                bylines.push(BylineInput { author: author_for(conn, name, at)?, role: None });
-            }
-            let input = ArticleInput {
-                slug: existing.as_ref().map(|row| row.slug.clone()),
-                headline: Some(story.headline.clone()),
-                body: Some(story.body.clone()),
-                status: Some(if options.draft { "draft" } else { "published" }.to_owned()),
-                published_at: Patch::Value(story.published_at),
-                bylines: Some(bylines),
-                ..ArticleInput::default()
-            };
-            let outcome = if existing.is_some() { Outcome::Updated } else { Outcome::Imported };
-            let id = crate::service::articles::write_article(conn, existing, input, at)?;
-            let slug = store::find_row(conn, &Reference::Id(id))?.map(|r| r.slug).unwrap_or(slug);
-            // New authors may have come with it.
-            Ok(((outcome, slug), vec![Change::Everything]))
+        let at = now();
+        let slug = Slug::derive(&story.headline, "article").into_string();
+        let existing = store::find_row(conn, &Reference::Slug(slug.clone()))?
+            .filter(|row| row.published_at == Some(to_stored(story.published_at)));
+        if existing.is_some() && !options.update {
+            return Ok(((Outcome::Unchanged, slug), Vec::new()));
         }
+        let mut bylines = Vec::with_capacity(story.bylines.len());
+        let mut changed = Vec::new();
+        for name in &story.bylines {
+            let (slug, created) = author_for(conn, name, at)?;
+            changed.extend(created.map(Change::Author));
+            bylines.push(BylineInput { author: slug, role: None });
+        }
+        let input = ArticleInput {
+            slug: existing.as_ref().map(|row| row.slug.clone()),
+            headline: Some(story.headline.clone()),
+            body: Some(story.body.clone()),
+            status: Some(if options.draft { "draft" } else { "published" }.to_owned()),
+            published_at: Patch::Value(story.published_at),
+            bylines: Some(bylines),
+            ..ArticleInput::default()
+        };
+        let outcome = if existing.is_some() { Outcome::Updated } else { Outcome::Imported };
+        let id = crate::service::articles::write_article(conn, existing, input, at)?;
+        let slug = store::find_row(conn, &Reference::Id(id))?.map(|r| r.slug).unwrap_or(slug);
+        changed.push(Change::article(id, !options.draft, Some(story.published_at), at));
+        Ok(((outcome, slug), changed))
     })
     .await
 }
 
-/// The slug of the author with this name, created when there is none.
-fn author_for(conn: &mut DbConnection, name: &str, at: DateTime<Utc>) -> Result<String, AppError> {
+/// The slug of the author with this name, created when there is none (and
+/// then the new author's id).
+fn author_for(conn: &mut DbConnection, name: &str, at: DateTime<Utc>) -> Result<(String, Option<i64>), AppError> {
     let slug = Slug::derive(name, "author").into_string();
+    let mut created = None;
     if people::find_author(conn, &Reference::Slug(slug.clone()))?.is_none() {
         let mut problems = Problems::default();
         let name = required_text(&mut problems, "byline", name, MAX_SHORT_TEXT_CHARS)
@@ -529,9 +542,9 @@ fn author_for(conn: &mut DbConnection, name: &str, at: DateTime<Utc>) -> Result<
             created_at: stored,
             updated_at: stored,
         };
-        people::insert_author(conn, &values)?;
+        created = Some(people::insert_author(conn, &values)?);
     }
-    Ok(slug)
+    Ok((slug, created))
 }
 
 /// Records per page when exporting: memory stays flat whatever the store holds.

@@ -80,46 +80,55 @@ pub fn listen(location: Location, cache: &Arc<ResponseCache>) {
     }
 }
 
-/// SQLite: reads the change log's new rows every `LISTEN_POLL`.
+#[derive(QueryableByName)]
+struct Logged {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    payload: String,
+}
+
+#[derive(QueryableByName)]
+struct LastLogged {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    id: i64,
+}
+
+/// A connection to read the change log with, and the last row already in it.
+fn open_change_log(location: &Location) -> Option<(DbConnection, i64)> {
+    let mut conn = location.connect().ok()?;
+    let last =
+        diesel::sql_query("SELECT COALESCE(MAX(id), 0) AS id FROM change_log").get_result::<LastLogged>(&mut conn);
+    Some((conn, last.ok()?.id))
+}
+
+/// SQLite: reads the change log's new rows every `LISTEN_POLL`. A failed
+/// read empties the cache (rows may have been missed) and reopens.
 fn poll_change_log(location: &Location, cache: &Weak<ResponseCache>) {
-    #[derive(QueryableByName)]
-    struct Logged {
-        #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
-        #[diesel(sql_type = Text)]
-        payload: String,
-    }
-    let mut seen: Option<i64> = None;
-    let mut conn: Option<DbConnection> = None;
+    let mut reader = open_change_log(location);
     while cache.strong_count() > 0 {
         std::thread::sleep(LISTEN_POLL);
-        let Some(open) = conn.as_mut() else {
-            conn = location.connect().ok();
+        let Some((conn, seen)) = reader.as_mut() else {
+            reader = open_change_log(location);
             continue;
         };
-        let since = seen.unwrap_or(i64::MAX);
         let read = diesel::sql_query("SELECT id, payload FROM change_log WHERE id > $1 ORDER BY id")
-            .bind::<diesel::sql_types::BigInt, _>(since)
-            .load::<Logged>(open);
+            .bind::<diesel::sql_types::BigInt, _>(*seen)
+            .load::<Logged>(conn);
         let Some(cache) = cache.upgrade() else {
             return;
         };
-        match (read, seen) {
-            (Ok(rows), Some(_)) => {
+        match read {
+            Ok(rows) => {
                 for row in rows {
                     cache.apply_notification(&row.payload);
-                    seen = Some(row.id);
+                    *seen = row.id;
                 }
             }
-            (Ok(_), None) => {
-                let last = diesel::sql_query("SELECT COALESCE(MAX(id), 0) AS id, '' AS payload FROM change_log")
-                    .get_result::<Logged>(open);
-                seen = last.ok().map(|row| row.id);
-            }
-            (Err(error), _) => {
+            Err(error) => {
                 tracing::warn!(%error, "cannot read the change log");
                 cache.apply(&[Change::Everything]);
-                conn = None;
+                reader = None;
             }
         }
     }

@@ -394,6 +394,21 @@ async fn other_processes_writes_reach_the_cache(backend: Backend) {
     )
     .await;
     assert_eq!(slugs(&list)[0], "imported");
+
+    // A plain-text story from the CLI: its article and its new author.
+    app.get("/v1/authors", None).await;
+    other.get("/v1/authors").await;
+    let story = tempfile::NamedTempFile::new().unwrap();
+    let text = "Lighthouse keeper retires\n\nBy Ines Varga\nMay 2, 2025\n\nAfter forty years, the keeper left.\n";
+    std::fs::write(story.path(), text).unwrap();
+    let output = crate::cli::dateline(&app.database_url(), &["import", story.path().to_str().unwrap()]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let has_author = |v: &Value| slugs(v).contains(&"ines-varga".to_owned());
+    let first_is_story = |v: &Value| slugs(v).first().map(String::as_str) == Some("lighthouse-keeper-retires");
+    assert!(has_author(&eventually(|| async { app.get("/v1/authors", None).await.json() }, has_author).await));
+    assert!(has_author(&eventually(|| async { other.get("/v1/authors").await.unwrap() }, has_author).await));
+    let list = eventually(|| async { other.get("/v1/articles").await.unwrap() }, first_is_story).await;
+    assert!(first_is_story(&list), "{list}");
 }
 
 async fn graphql_gets_are_cached_until_content_changes(backend: Backend) {
@@ -417,4 +432,26 @@ async fn graphql_gets_are_cached_until_content_changes(backend: Backend) {
     let broken = "/graphql?query=%7B%20nope%20%7D";
     assert!(cost_of(&app, broken).await.1["errors"].is_array());
     assert_eq!(app.get(broken, None).await.header("cache-control").as_deref(), Some("no-store"));
+}
+
+#[actix_web::test]
+async fn the_sqlite_memory_map_is_off_unless_asked_for() {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct MmapSize {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        mmap_size: i64,
+    }
+    async fn mmap_of(app: &TestApp) -> i64 {
+        app.db
+            .run(|conn| {
+                let dateline::store::DbConnection::Sqlite(sqlite) = conn else { panic!("an SQLite store") };
+                Ok(diesel::sql_query("PRAGMA mmap_size").get_result::<MmapSize>(sqlite).unwrap().mmap_size)
+            })
+            .await
+            .unwrap()
+    }
+    assert_eq!(mmap_of(&TestApp::spawn(Backend::Sqlite).await).await, 0);
+    let mapped = TestApp::spawn_with(Backend::Sqlite, |s| s.sqlite_mmap = 64 * 1024 * 1024).await;
+    assert_eq!(mmap_of(&mapped).await, 64 * 1024 * 1024);
 }

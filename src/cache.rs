@@ -55,8 +55,11 @@ pub struct CachedResponse {
 }
 
 impl CachedResponse {
+    /// Roughly the bytes it holds: both bodies, the headers and deps, and
+    /// a fixed share for the allocations themselves.
     fn weight(&self) -> u64 {
-        (self.body.len() + self.gzip.len() + 256 + self.deps.len() * 24) as u64
+        let headers: usize = self.headers.iter().map(|(name, value)| name.as_str().len() + value.len() + 64).sum();
+        (self.body.len() + self.gzip.len() + self.etag.len() + headers + self.deps.len() * 24 + 192) as u64
     }
 }
 

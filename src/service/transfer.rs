@@ -550,10 +550,17 @@ fn author_for(conn: &mut DbConnection, name: &str, at: DateTime<Utc>) -> Result<
 /// Records per page when exporting: memory stays flat whatever the store holds.
 const EXPORT_PAGE: u32 = 500;
 
+/// A page of the export with where the next one starts.
+pub type ExportPage = (Vec<Record>, Option<ExportPosition>);
+
 /// The next page of the export, in fixed order: authors, sections, tags (by
-/// slug), then articles (by creation time and slug).
-pub async fn export_page(db: &Db, position: ExportPosition) -> Result<(Vec<Record>, Option<ExportPosition>), AppError> {
-    db.run(move |conn| match position {
+/// slug), then articles (by creation time and slug). The read starts at
+/// once (see `Db::start`), so the caller can write out the page before.
+pub fn export_page(
+    db: &Db,
+    position: ExportPosition,
+) -> impl std::future::Future<Output = Result<ExportPage, AppError>> + Send + 'static {
+    db.start(move |conn| match position {
         ExportPosition::Authors(after) => {
             let rows = people::list_authors(conn, after.as_deref(), EXPORT_PAGE - 1)?;
             let next = next_by_slug(&rows, |r| &r.slug, ExportPosition::Authors, ExportPosition::Sections(None));
@@ -629,7 +636,6 @@ pub async fn export_page(db: &Db, position: ExportPosition) -> Result<(Vec<Recor
             Ok((records, next))
         }
     })
-    .await
 }
 
 /// Where an export is: which kind, after which key.

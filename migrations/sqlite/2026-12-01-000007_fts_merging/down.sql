@@ -1,0 +1,1 @@
+DELETE FROM articles_fts_config WHERE k IN ('hashsize', 'automerge');

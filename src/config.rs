@@ -75,8 +75,13 @@ pub const DEFAULT_CACHE_SIZE: u64 = 16 * 1024 * 1024;
 /// cores, searches ran 30% slower than with 4, and each idle SQLite
 /// connection's page cache added to the RSS.
 pub fn default_pool_size() -> u32 {
+    cores().saturating_mul(2).max(2)
+}
+
+/// CPU cores this process may use (1 when the system cannot tell).
+pub fn cores() -> u32 {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-    u32::try_from(cores * 2).unwrap_or(u32::MAX).max(2)
+    u32::try_from(cores).unwrap_or(u32::MAX)
 }
 
 impl Settings {

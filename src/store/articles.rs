@@ -140,32 +140,8 @@ pub fn find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Optio
     let Some((row, section)): Option<(ArticleRow, Option<SectionRow>)> = found.optional()? else {
         return Ok(None);
     };
-    Ok(Some(hydrate_one(conn, into_article(row, section))?))
-}
-
-/// `hydrate` for one article: the same two statements with `=` instead of
-/// `IN (…)`, which diesel prepares once per connection (parsing SQL was a
-/// twentieth of an uncached article read; this halved it).
-fn hydrate_one(conn: &mut DbConnection, mut article: Article) -> QueryResult<Article> {
-    let tags: Vec<TagRow> = article_tags::table
-        .inner_join(tags::table)
-        .filter(article_tags::article_id.eq(article.id))
-        .order(article_tags::position)
-        .select(TagRow::as_select())
-        .load(conn)?;
-    let bylines: Vec<(String, AuthorRow)> = bylines::table
-        .inner_join(authors::table)
-        .filter(bylines::article_id.eq(article.id))
-        .order(bylines::position)
-        .select((bylines::role, AuthorRow::as_select()))
-        .load(conn)?;
-    article.tags = tags.into_iter().map(Into::into).collect();
-    article.bylines = bylines.into_iter().map(|(role, author)| byline(&role, author)).collect();
-    Ok(article)
-}
-
-fn byline(role: &str, author: AuthorRow) -> Byline {
-    Byline { role: parse_role(role), author: author.into() }
+    let mut found = hydrate(conn, vec![into_article(row, section)])?;
+    Ok(found.pop())
 }
 
 /// Articles with their sections, before any columns are chosen.
@@ -352,7 +328,7 @@ fn hydrate(conn: &mut DbConnection, mut found: Vec<Article>) -> QueryResult<Vec<
     }
     let mut bylines_of: HashMap<i64, Vec<Byline>> = HashMap::new();
     for (article_id, role, author) in byline_rows {
-        bylines_of.entry(article_id).or_default().push(byline(&role, author));
+        bylines_of.entry(article_id).or_default().push(Byline { role: parse_role(&role), author: author.into() });
     }
     for article in &mut found {
         article.tags = tags_of.remove(&article.id).unwrap_or_default();

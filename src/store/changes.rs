@@ -94,22 +94,30 @@ struct LastLogged {
     id: i64,
 }
 
-/// A connection to read the change log with, and the last row already in it.
-fn open_change_log(location: &Location) -> Option<(DbConnection, i64)> {
+/// A connection to read the change log with, and the row it has read up
+/// to: `resume` when reopening, else the last row already in the log.
+fn open_change_log(location: &Location, resume: Option<i64>) -> Option<(DbConnection, i64)> {
     let mut conn = location.connect().ok()?;
+    if let Some(seen) = resume {
+        return Some((conn, seen));
+    }
     let last =
         diesel::sql_query("SELECT COALESCE(MAX(id), 0) AS id FROM change_log").get_result::<LastLogged>(&mut conn);
     Some((conn, last.ok()?.id))
 }
 
 /// SQLite: reads the change log's new rows every `LISTEN_POLL`. A failed
-/// read empties the cache (rows may have been missed) and reopens.
+/// read empties the cache (rows may have been missed) and reopens, going on
+/// after the last row it read: a write logged while it was reconnecting is
+/// still applied (starting again from the end of the log would skip it,
+/// after the cache had been emptied and had begun to fill again).
 fn poll_change_log(location: &Location, cache: &Weak<ResponseCache>) {
-    let mut reader = open_change_log(location);
+    let mut reader = open_change_log(location, None);
+    let mut resume = None;
     while cache.strong_count() > 0 {
         std::thread::sleep(LISTEN_POLL);
         let Some((conn, seen)) = reader.as_mut() else {
-            reader = open_change_log(location);
+            reader = open_change_log(location, resume);
             continue;
         };
         let read = diesel::sql_query("SELECT id, payload FROM change_log WHERE id > $1 ORDER BY id")
@@ -128,6 +136,7 @@ fn poll_change_log(location: &Location, cache: &Weak<ResponseCache>) {
             Err(error) => {
                 tracing::warn!(%error, "cannot read the change log");
                 cache.apply(&[Change::Everything]);
+                resume = Some(*seen);
                 reader = None;
             }
         }

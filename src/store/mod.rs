@@ -78,10 +78,8 @@ impl Db {
     fn with_pool(location: Location, settings: &Settings) -> Self {
         let statements = StatementCounter::default();
         let pool = build_pool(&location, settings, &statements, settings.db_pool_size);
-        let quick = (location.backend() == Backend::Sqlite).then(|| {
-            let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-            build_pool(&location, settings, &statements, u32::try_from(cores).unwrap_or(u32::MAX))
-        });
+        let quick = (location.backend() == Backend::Sqlite)
+            .then(|| build_pool(&location, settings, &statements, crate::config::cores()));
         let cache = Arc::new(ResponseCache::new(settings.cache_size));
         let permits = Arc::new(tokio::sync::Semaphore::new(settings.db_pool_size.max(1) as usize));
         Self { pool, location, statements, cache, quick, permits }

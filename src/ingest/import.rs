@@ -25,7 +25,7 @@ pub struct Pending {
 const BATCH: usize = 1000;
 
 /// Articles written by one import that make it a bulk load, tidied up
-/// afterwards (see `store::after_bulk_load`).
+/// afterwards (see `store::bulk::after_bulk_load`).
 const BULK_LOAD: usize = 1000;
 
 /// Totals and notes of an import.
@@ -130,7 +130,7 @@ pub async fn import_paths(
         feedback.note(&note);
     }
     if written >= BULK_LOAD {
-        db.run(move |conn| crate::store::after_bulk_load(conn, written)).await?;
+        db.run(move |conn| crate::store::bulk::after_bulk_load(conn, written)).await?;
     }
     feedback.finish();
     Ok(report)

@@ -17,7 +17,7 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::store::articles::{self as store, ArticleValues, StoredLink};
 use crate::store::people::{self, AuthorValues, SectionValues, TagValues};
-use crate::store::{Db, DbConnection};
+use crate::store::{bulk, Db, DbConnection};
 
 /// One line of an NDJSON dump.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -158,13 +158,15 @@ pub fn import_batch(
 ) -> impl std::future::Future<Output = Result<BatchOutcome, AppError>> + Send + 'static {
     let cache = std::sync::Arc::clone(db.cache());
     db.start(move |conn| {
-        crate::store::bulk_cache(conn, true)?;
+        bulk::bulk_cache(conn, true)?;
         // Fast path: no savepoints. A record refused by validation has written
         // nothing, so it is simply skipped; any other failure rolls the batch
         // back, and it is written again with a savepoint per record.
         // Other processes are told in the batch's transaction, like every write.
         let write_and_announce = |conn: &mut DbConnection, savepoints: bool| {
+            let merging = bulk::pause_index_merging(conn)?;
             let outcome = write_batch(conn, &records, options, savepoints)?;
+            bulk::resume_index_merging(conn, merging)?;
             crate::store::changes::announce(conn, &cache, &batch_changes(&outcome))?;
             Ok::<_, AppError>(outcome)
         };
@@ -173,7 +175,7 @@ pub fn import_batch(
             Err(_) => conn.transaction(|conn| write_and_announce(conn, true)),
             done => done,
         };
-        crate::store::bulk_cache(conn, false)?;
+        bulk::bulk_cache(conn, false)?;
         if let Ok(outcome) = &outcome {
             cache.apply(&batch_changes(outcome));
         }

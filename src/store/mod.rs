@@ -2,6 +2,7 @@
 //! Nothing above `service` touches this module's tables directly.
 
 pub mod articles;
+pub mod bulk;
 pub mod changes;
 pub mod connection;
 pub mod keys;
@@ -218,45 +219,6 @@ fn build_pool(location: &Location, settings: &Settings, statements: &StatementCo
         // broken connections are caught by `has_broken` instead.
         .test_on_check_out(false)
         .build_unchecked(Manager::new(location.clone(), statements.clone(), settings.sqlite_mmap))
-}
-
-/// Tidies up after a bulk load of `written` articles. PostgreSQL: refreshes
-/// the planner's statistics; without them, searches on a freshly imported
-/// store ran as a scan of every published article (1.3 s instead of 6 ms)
-/// until autovacuum came by. VACUUM as well, for the visibility map: until
-/// it is set, the planner will not answer from covering indexes alone
-/// (`articles_visibility`, `article_tags_tag`) and fetches each candidate's
-/// heap row instead. SQLite: the statistics (`PRAGMA optimize`), and when
-/// the load wrote at least half of the store, merges the full-text index's
-/// many per-batch segments into one (7 s for 100,000 articles; searches
-/// then take a fifth less time).
-pub fn after_bulk_load(conn: &mut DbConnection, written: usize) -> Result<(), AppError> {
-    use diesel::connection::SimpleConnection;
-    match conn {
-        // One statement: VACUUM cannot run inside the implicit transaction
-        // of a multi-statement string.
-        DbConnection::Postgres(pg) => pg.batch_execute("VACUUM (ANALYZE)")?,
-        DbConnection::Sqlite(sqlite) => {
-            sqlite.batch_execute("PRAGMA optimize")?;
-            use diesel::prelude::*;
-            let total: i64 = schema::articles::table.count().get_result(sqlite)?;
-            if written as i64 * 2 >= total {
-                sqlite.batch_execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// A bigger SQLite page cache while a bulk import writes, so a batch's pages
-/// are not spilled to the WAL (and written again) mid-transaction; `false`
-/// goes back to SQLite's default of 2 MiB. PostgreSQL needs nothing.
-pub fn bulk_cache(conn: &mut DbConnection, on: bool) -> Result<(), AppError> {
-    use diesel::connection::SimpleConnection;
-    if let DbConnection::Sqlite(sqlite) = conn {
-        sqlite.batch_execute(if on { "PRAGMA cache_size = -65536" } else { "PRAGMA cache_size = -2000" })?;
-    }
-    Ok(())
 }
 
 fn migrate(conn: &mut DbConnection) -> Result<(), OpenError> {

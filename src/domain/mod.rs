@@ -7,6 +7,7 @@ pub mod change;
 pub mod filter;
 pub mod search;
 pub mod slug;
+pub mod snippet;
 pub mod text;
 pub mod time;
 

@@ -12,7 +12,8 @@ use diesel::sql_types::{BigInt, Double, Text, Timestamp};
 
 use super::articles::by_ids;
 use super::connection::{DbConnection, MultiBackend};
-use crate::domain::search::{highlight_html, similarity_terms, MATCH_END, MATCH_START};
+use crate::domain::search::{highlight_html, similarity_terms};
+use crate::domain::snippet::Matcher;
 use crate::domain::time::to_stored;
 use crate::domain::{
     Article, ArticleFilter, ArticleSort, Reference, SearchMatch, SearchQuery, SortKey, Status, StatusFilter,
@@ -73,16 +74,9 @@ struct Hit {
     score: f64,
 }
 
-#[derive(QueryableByName)]
-struct Snippet {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = Text)]
-    snippet: String,
-}
-
 /// A page of matching articles (`limit + 1`, so the caller can tell whether
-/// more follow), each with its score and highlight: five statements.
+/// more follow), each with its score and highlight (`snippet`, from the
+/// rows the page loads): the hits, then the page's rows, whatever its size.
 pub fn search(
     conn: &mut DbConnection,
     filter: &ArticleFilter,
@@ -90,6 +84,33 @@ pub fn search(
     now: DateTime<Utc>,
 ) -> QueryResult<Vec<Article>> {
     let postgres = matches!(conn, DbConnection::Postgres(_));
+    let ranked_first = if postgres { None } else { sqlite_ranked_then_visible(conn, filter, query, now)? };
+    let hits = match ranked_first {
+        Some(hits) => hits,
+        None => filtered_hits(conn, filter, query, now, postgres)?,
+    };
+
+    let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+    let mut found = by_ids(conn, &ids)?;
+    let scores: HashMap<i64, f64> = hits.iter().map(|h| (h.id, h.score)).collect();
+    let matcher = Matcher::new(query);
+    for article in &mut found {
+        let snippet = matcher.snippet(&[&article.headline, article.summary.as_deref().unwrap_or(""), &article.body]);
+        let score = scores.get(&article.id).copied().unwrap_or_default();
+        article.search = Some(SearchMatch { score, highlight: highlight_html(&snippet) });
+    }
+    Ok(found)
+}
+
+/// The page's hits in one statement: every match joined to its article for
+/// the filters, then ordered.
+fn filtered_hits(
+    conn: &mut DbConnection,
+    filter: &ArticleFilter,
+    query: &SearchQuery,
+    now: DateTime<Utc>,
+    postgres: bool,
+) -> QueryResult<Vec<Hit>> {
     let mut statement = Statement::default();
     statement.push("SELECT id, score FROM (");
     if postgres {
@@ -99,19 +120,82 @@ pub fn search(
     }
     filters(&mut statement, filter, now);
     statement.push(") h WHERE 1 = 1");
-    cursor_and_order(&mut statement, filter);
-    let hits: Vec<Hit> = statement.into_query().load(conn)?;
+    cursor_and_order(&mut statement, filter, filter.limit.get() + 1);
+    statement.into_query().load(conn)
+}
 
-    let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
-    let mut snippets = snippets(conn, query, &ids, postgres)?;
-    let mut found = by_ids(conn, &ids)?;
-    let scores: HashMap<i64, f64> = hits.iter().map(|h| (h.id, h.score)).collect();
-    for article in &mut found {
-        let snippet = snippets.remove(&article.id).unwrap_or_default();
-        let score = scores.get(&article.id).copied().unwrap_or_default();
-        article.search = Some(SearchMatch { score, highlight: highlight_html(&snippet) });
+/// Hits ranked from the index alone before any is checked for visibility:
+/// `RANKED_FIRST` times the page are more than enough when nearly every
+/// article is public.
+const RANKED_FIRST: u32 = 3;
+
+/// SQLite, public relevance order with no other filter (what a reader's
+/// search box sends): ranks from the full-text index alone, then checks
+/// only the best few for visibility. Joining every match to its article
+/// first cost as much as ranking it (~1 µs a match; a two-word query of
+/// common words matches thousands). `None` when this does not apply, or
+/// when too many of the best were not public: the caller then filters
+/// every match.
+fn sqlite_ranked_then_visible(
+    conn: &mut DbConnection,
+    filter: &ArticleFilter,
+    query: &SearchQuery,
+    now: DateTime<Utc>,
+) -> QueryResult<Option<Vec<Hit>>> {
+    let only_public = filter.status == StatusFilter::Public
+        && filter.section.is_none()
+        && filter.tags.is_empty()
+        && filter.author.is_none()
+        && filter.links_to.is_none()
+        && filter.published_after.is_none()
+        && filter.published_before.is_none();
+    if !only_public || filter.sort != ArticleSort::Relevance {
+        return Ok(None);
     }
-    Ok(found)
+    let wanted = filter.limit.get() + 1;
+    let fetched = wanted * RANKED_FIRST;
+    let fts = query.to_fts5();
+    let mut statement = Statement::default();
+    statement
+        .push("WITH in_headline AS MATERIALIZED (SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ")
+        .bind(Bind::Text(format!("{{headline}} : ({fts})")))
+        .push(") SELECT id, score FROM (SELECT rowid AS id, -bm25(articles_fts, 10.0, 4.0, 1.0) + ")
+        .push(&format!("CASE WHEN rowid IN (SELECT id FROM in_headline) THEN {HEADLINE_BONUS} ELSE 0 END AS score "))
+        .push("FROM articles_fts WHERE articles_fts MATCH ")
+        .bind(Bind::Text(fts))
+        .push(") h WHERE 1 = 1");
+    cursor_and_order(&mut statement, filter, fetched);
+    let mut hits: Vec<Hit> = statement.into_query().load(conn)?;
+    let exhausted = hits.len() < fetched as usize;
+    let public = public_among(conn, &hits, now)?;
+    hits.retain(|h| public.contains(&h.id));
+    if hits.len() < wanted as usize && !exhausted {
+        return Ok(None);
+    }
+    hits.truncate(wanted as usize);
+    Ok(Some(hits))
+}
+
+/// Which of the hits' articles are public now (one statement).
+fn public_among(
+    conn: &mut DbConnection,
+    hits: &[Hit],
+    now: DateTime<Utc>,
+) -> QueryResult<std::collections::HashSet<i64>> {
+    if hits.is_empty() {
+        return Ok(Default::default());
+    }
+    // Ids are integers from our own query: written out, not bound.
+    let ids = hits.iter().map(|h| h.id.to_string()).collect::<Vec<_>>().join(",");
+    let mut statement = Statement::default();
+    statement.push(&format!(
+        "SELECT a.id AS id FROM articles a INDEXED BY articles_visibility WHERE a.id IN ({ids}) AND a.status = '{}' \
+         AND a.published_at <= ",
+        Status::Published.as_str()
+    ));
+    statement.bind(Bind::Timestamp(to_stored(now)));
+    let rows: Vec<CandidateId> = statement.into_query().load(conn)?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
 /// Matching articles with `score`, `sort_at` and `updated_at`, from FTS5:
@@ -195,8 +279,8 @@ fn filters(statement: &mut Statement, filter: &ArticleFilter, now: DateTime<Utc>
     }
 }
 
-/// Keyset predicate, order and limit on the outer query over `h`.
-fn cursor_and_order(statement: &mut Statement, filter: &ArticleFilter) {
+/// Keyset predicate, order and `rows` as the limit on the outer query over `h`.
+fn cursor_and_order(statement: &mut Statement, filter: &ArticleFilter, rows: u32) {
     let (column, descending) = match filter.sort {
         ArticleSort::Relevance => ("h.score", true),
         ArticleSort::PublishedDesc => ("h.sort_at", true),
@@ -213,43 +297,7 @@ fn cursor_and_order(statement: &mut Statement, filter: &ArticleFilter) {
         statement.push(&format!(" OR ({column} = ")).bind(key());
         statement.push(&format!(" AND h.id {before} ")).bind(Bind::BigInt(cursor.id)).push("))");
     }
-    statement.push(&format!(" ORDER BY {column} {after}, h.id {after} LIMIT {}", i64::from(filter.limit.get()) + 1));
-}
-
-/// The best-matching passage of each article, matches between
-/// `MATCH_START` and `MATCH_END` (one statement, only for the page).
-fn snippets(
-    conn: &mut DbConnection,
-    query: &SearchQuery,
-    ids: &[i64],
-    postgres: bool,
-) -> QueryResult<HashMap<i64, String>> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    // Ids are integers from our own query: written out, not bound.
-    let ids = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-    let mut statement = Statement::default();
-    if postgres {
-        let options = format!("StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=30, MinWords=15, ShortWord=2");
-        statement
-            .push("SELECT id, ts_headline('dateline', headline || '. ' || coalesce(summary || ' ', '') || body, ")
-            .push("websearch_to_tsquery('dateline', ")
-            .bind(Bind::Text(query.to_websearch()))
-            .push("), ")
-            .bind(Bind::Text(options))
-            .push(&format!(") AS snippet FROM articles WHERE id IN ({ids})"));
-    } else {
-        statement
-            .push(&format!(
-                "SELECT rowid AS id, snippet(articles_fts, -1, '{MATCH_START}', '{MATCH_END}', '…', 24) AS snippet "
-            ))
-            .push("FROM articles_fts WHERE articles_fts MATCH ")
-            .bind(Bind::Text(query.to_fts5()))
-            .push(&format!(" AND rowid IN ({ids})"));
-    }
-    let rows: Vec<Snippet> = statement.into_query().load(conn)?;
-    Ok(rows.into_iter().map(|s| (s.id, s.snippet)).collect())
+    statement.push(&format!(" ORDER BY {column} {after}, h.id {after} LIMIT {rows}"));
 }
 
 /// Candidates per kind of likeness for "more like this": the most recent

@@ -13,6 +13,7 @@ backend_tests!(
     hostile_queries_get_a_result_or_a_400,
     the_index_follows_every_write,
     relevance_pages_never_repeat,
+    the_best_matches_unpublished_are_passed_over,
     suggestions_use_the_text_and_visibility,
     graphql_search_matches_rest,
 );
@@ -33,6 +34,23 @@ async fn search(app: &TestApp, q: &str, extra: &str, key: Option<&str>) -> Value
 
 async fn found(app: &TestApp, q: &str) -> Vec<String> {
     slugs(&search(app, q, "", None).await)
+}
+
+/// The slugs of every page of a public search for `q`, `limit` at a time,
+/// following `next_cursor`; fails past `most` slugs (paging that never ends).
+async fn page_through(app: &TestApp, q: &str, limit: u32, most: usize) -> Vec<String> {
+    let mut paged = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let extra = cursor.as_ref().map_or(format!("&limit={limit}"), |c| format!("&limit={limit}&cursor={c}"));
+        let page = search(app, q, &extra, None).await;
+        paged.extend(slugs(&page));
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => return paged,
+        }
+        assert!(paged.len() <= most, "paging does not end: {paged:?}");
+    }
 }
 
 fn story(slug: &str, headline: &str, body: &str) -> Value {
@@ -237,26 +255,42 @@ async fn relevance_pages_never_repeat(backend: Backend) {
     app.article(&write, story("calm", "Calm report", "Nothing happened.")).await;
     let whole = slugs(&search(&app, "storm", "&limit=100", None).await);
     assert_eq!(whole.len(), 7);
-    let mut paged = Vec::new();
-    let mut cursor: Option<String> = None;
-    loop {
-        let extra = match &cursor {
-            Some(c) => format!("&limit=2&cursor={c}"),
-            None => "&limit=2".to_owned(),
-        };
-        let page = search(&app, "storm", &extra, None).await;
-        paged.extend(slugs(&page));
-        match page["next_cursor"].as_str() {
-            Some(next) => cursor = Some(next.to_owned()),
-            None => break,
-        }
-        assert!(paged.len() <= 7, "paging does not end: {paged:?}");
-    }
+    let paged = page_through(&app, "storm", 2, 7).await;
     assert_eq!(paged, whole, "relevance paging repeats or skips");
     // A relevance cursor does not fit another order.
     let first = search(&app, "storm", "&limit=2", None).await;
     let cursor = first["next_cursor"].as_str().unwrap();
     app.get(&format!("/v1/articles?q=storm&sort=published_at&cursor={cursor}"), None).await.problem(400);
+}
+
+/// The best-scoring matches are drafts and scheduled stories: a public
+/// search pages through the public ones only, in order, however many
+/// unpublished ones outrank them.
+async fn the_best_matches_unpublished_are_passed_over(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let write = app.key(Scope::Write).await;
+    for i in 0..8 {
+        let mut hidden = story(&format!("hidden-{i}"), "Storm storm storm", &"storm ".repeat(20));
+        if i % 2 == 0 {
+            hidden["status"] = json!("draft");
+            hidden["published_at"] = Value::Null;
+        } else {
+            hidden["published_at"] = json!("2999-01-01T00:00:00Z");
+        }
+        app.article(&write, hidden).await;
+    }
+    for (i, repeats) in [3, 2, 1].iter().enumerate() {
+        app.article(
+            &write,
+            story(&format!("public-{i}"), "Weather", &format!("{} at sea.", "storm ".repeat(*repeats))),
+        )
+        .await;
+    }
+    let paged = page_through(&app, "storm", 1, 3).await;
+    let mut public = paged.clone();
+    public.sort();
+    assert_eq!(public, ["public-0", "public-1", "public-2"]);
+    assert_eq!(slugs(&search(&app, "storm", "&limit=100", None).await), paged, "paging changed the order");
 }
 
 async fn suggestions_use_the_text_and_visibility(backend: Backend) {

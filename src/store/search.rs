@@ -3,7 +3,7 @@
 //! (diesel has no FTS DSL); the reader's words arrive as one bound parameter
 //! in each database's own safe form (see `domain::search`), never in the SQL.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -156,12 +156,12 @@ fn sqlite_ranked_then_visible(
     let fetched = wanted * RANKED_FIRST;
     let fts = query.to_fts5();
     let mut statement = Statement::default();
+    statement.push("WITH ");
+    headline_matches(&mut statement, &fts);
     statement
-        .push("WITH in_headline AS MATERIALIZED (SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ")
-        .bind(Bind::Text(format!("{{headline}} : ({fts})")))
-        .push(") SELECT id, score FROM (SELECT rowid AS id, -bm25(articles_fts, 10.0, 4.0, 1.0) + ")
-        .push(&format!("CASE WHEN rowid IN (SELECT id FROM in_headline) THEN {HEADLINE_BONUS} ELSE 0 END AS score "))
-        .push("FROM articles_fts WHERE articles_fts MATCH ")
+        .push(" SELECT id, score FROM (SELECT rowid AS id, -bm25(articles_fts, 10.0, 4.0, 1.0) + ")
+        .push(&headline_bonus("rowid"))
+        .push(" AS score FROM articles_fts WHERE articles_fts MATCH ")
         .bind(Bind::Text(fts))
         .push(") h WHERE 1 = 1");
     cursor_and_order(&mut statement, filter, fetched);
@@ -177,11 +177,7 @@ fn sqlite_ranked_then_visible(
 }
 
 /// Which of the hits' articles are public now (one statement).
-fn public_among(
-    conn: &mut DbConnection,
-    hits: &[Hit],
-    now: DateTime<Utc>,
-) -> QueryResult<std::collections::HashSet<i64>> {
+fn public_among(conn: &mut DbConnection, hits: &[Hit], now: DateTime<Utc>) -> QueryResult<HashSet<i64>> {
     if hits.is_empty() {
         return Ok(Default::default());
     }
@@ -207,16 +203,31 @@ fn sqlite_hits(statement: &mut Statement, query: &SearchQuery) {
         .push("WITH matches AS MATERIALIZED (SELECT rowid AS id, -bm25(articles_fts, 10.0, 4.0, 1.0) AS score ")
         .push("FROM articles_fts WHERE articles_fts MATCH ")
         .bind(Bind::Text(fts.clone()))
-        .push("), in_headline AS MATERIALIZED (SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ")
-        .bind(Bind::Text(format!("{{headline}} : ({fts})")))
-        .push(") SELECT a.id AS id, a.sort_at AS sort_at, a.updated_at AS updated_at, ")
-        .push(&format!("m.score + CASE WHEN m.id IN (SELECT id FROM in_headline) THEN {HEADLINE_BONUS} ELSE 0 END "))
+        .push("), ");
+    headline_matches(statement, &fts);
+    statement
+        .push(" SELECT a.id AS id, a.sort_at AS sort_at, a.updated_at AS updated_at, m.score + ")
+        .push(&headline_bonus("m.id"))
         // CROSS JOIN keeps the matches as the outer loop: SQLite's planner
         // would otherwise walk every published article and probe the matches.
         // The covering index answers every filter without reading the row.
         .push(
-            "AS score FROM matches m CROSS JOIN articles a INDEXED BY articles_visibility ON a.id = m.id WHERE 1 = 1",
+            " AS score FROM matches m CROSS JOIN articles a INDEXED BY articles_visibility ON a.id = m.id WHERE 1 = 1",
         );
+}
+
+/// SQLite: the CTE `in_headline`, ids of the articles whose headline alone
+/// matches the FTS5 query `fts`.
+fn headline_matches(statement: &mut Statement, fts: &str) {
+    statement
+        .push("in_headline AS MATERIALIZED (SELECT rowid AS id FROM articles_fts WHERE articles_fts MATCH ")
+        .bind(Bind::Text(format!("{{headline}} : ({fts})")))
+        .push(")");
+}
+
+/// SQLite: `HEADLINE_BONUS` when the article `id` names is in `in_headline`.
+fn headline_bonus(id: &str) -> String {
+    format!("CASE WHEN {id} IN (SELECT id FROM in_headline) THEN {HEADLINE_BONUS} ELSE 0 END")
 }
 
 /// The same from the `search` column: `ts_rank_cd` normalised below 1, plus

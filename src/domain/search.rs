@@ -102,10 +102,47 @@ fn split_terms(text: &str) -> Vec<Term> {
     terms
 }
 
-/// The letter-and-digit runs of a text, as both databases' tokenizers see
-/// words (`al-Zour` is the phrase `al zour`).
+/// The words of a text as owned tokens (see `word_spans`).
 fn tokens_of(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).map(str::to_owned).collect()
+    word_spans(text).map(|(start, end)| text[start..end].to_owned()).collect()
+}
+
+/// The byte ranges of the letter-and-digit runs of `text`: words as both
+/// databases' tokenizers see them (`al-Zour` is `al`, `Zour`), for queries
+/// and highlights alike. ASCII bytes are looked at one by one.
+pub fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        let is_word_char = |at: usize| -> (bool, usize) {
+            let byte = bytes[at];
+            if byte.is_ascii() {
+                (byte.is_ascii_alphanumeric(), 1)
+            } else {
+                let c = text[at..].chars().next().unwrap_or(' ');
+                (c.is_alphanumeric(), c.len_utf8())
+            }
+        };
+        while at < bytes.len() {
+            let (word, width) = is_word_char(at);
+            if word {
+                break;
+            }
+            at += width;
+        }
+        if at >= bytes.len() {
+            return None;
+        }
+        let start = at;
+        while at < bytes.len() {
+            let (word, width) = is_word_char(at);
+            if !word {
+                break;
+            }
+            at += width;
+        }
+        Some((start, at))
+    })
 }
 
 /// Words too common to say what a story is about.

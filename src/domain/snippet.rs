@@ -14,7 +14,7 @@ use std::sync::LazyLock;
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::{char::is_combining_mark, UnicodeNormalization};
 
-use super::search::{SearchQuery, MATCH_END, MATCH_START};
+use super::search::{word_spans, SearchQuery, MATCH_END, MATCH_START};
 
 /// Words in a passage, as in the SQLite snippet it replaces.
 const WINDOW_WORDS: usize = 24;
@@ -99,7 +99,7 @@ impl Matcher {
     fn matches_in(&self, text: &str) -> (usize, Vec<Match>) {
         let mut matches = Vec::new();
         let mut count = 0;
-        for (index, (start, end)) in words(text).enumerate() {
+        for (index, (start, end)) in word_spans(text).enumerate() {
             count = index + 1;
             if let Some(stem) = self.find(&text[start..end]) {
                 matches.push(Match { index, start, end, stem });
@@ -122,43 +122,6 @@ struct Match {
 struct Score {
     distinct: usize,
     matches: usize,
-}
-
-/// The byte ranges of the letter-and-digit runs of `text` (how both
-/// databases' tokenizers split words), looking at ASCII bytes one by one.
-fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    std::iter::from_fn(move || {
-        let is_word_char = |at: usize| -> (bool, usize) {
-            let byte = bytes[at];
-            if byte.is_ascii() {
-                (byte.is_ascii_alphanumeric(), 1)
-            } else {
-                let c = text[at..].chars().next().unwrap_or(' ');
-                (c.is_alphanumeric(), c.len_utf8())
-            }
-        };
-        while at < bytes.len() {
-            let (word, width) = is_word_char(at);
-            if word {
-                break;
-            }
-            at += width;
-        }
-        if at >= bytes.len() {
-            return None;
-        }
-        let start = at;
-        while at < bytes.len() {
-            let (word, width) = is_word_char(at);
-            if !word {
-                break;
-            }
-            at += width;
-        }
-        Some((start, at))
-    })
 }
 
 /// The window of `WINDOW_WORDS` words with the best score (the earliest of
@@ -187,7 +150,7 @@ fn best_window(matches: &[Match], stems: usize) -> (Score, usize) {
 
 /// The window's text as written, matches marked, `…` where it was cut.
 fn render(text: &str, matches: &[Match], start: usize) -> String {
-    let mut window = words(text).skip(start).take(WINDOW_WORDS + 1);
+    let mut window = word_spans(text).skip(start).take(WINDOW_WORDS + 1);
     let Some((from, mut to)) = window.next() else { return String::new() };
     let mut cut = false;
     for (i, (_, end)) in window.enumerate() {

@@ -124,32 +124,32 @@ fn filtered_hits(
     statement.into_query().load(conn)
 }
 
-/// Hits ranked from the index alone before any is checked for visibility:
-/// `RANKED_FIRST` times the page are more than enough when nearly every
-/// article is public.
+/// Hits ranked from the index alone before any is checked against the
+/// filters: `RANKED_FIRST` times the page are more than enough when nearly
+/// every article is public.
 const RANKED_FIRST: u32 = 3;
 
-/// SQLite, public relevance order with no other filter (what a reader's
-/// search box sends): ranks from the full-text index alone, then checks
-/// only the best few for visibility. Joining every match to its article
-/// first cost as much as ranking it (~1 µs a match; a two-word query of
-/// common words matches thousands). `None` when this does not apply, or
-/// when too many of the best were not public: the caller then filters
-/// every match.
+/// SQLite, relevance order: ranks from the full-text index alone, then
+/// applies the list's filters to the best few only. Joining every match to
+/// its article first cost as much as ranking it (~1 µs a match; a two-word
+/// query of common words matches thousands). Tried only for a public search
+/// with nothing else to narrow it (what a reader's search box sends), where
+/// nearly every match passes; `None` otherwise, or when too few of the best
+/// passed: the caller then filters every match.
 fn sqlite_ranked_then_visible(
     conn: &mut DbConnection,
     filter: &ArticleFilter,
     query: &SearchQuery,
     now: DateTime<Utc>,
 ) -> QueryResult<Option<Vec<Hit>>> {
-    let only_public = filter.status == StatusFilter::Public
+    let nearly_all_pass = filter.status == StatusFilter::Public
         && filter.section.is_none()
         && filter.tags.is_empty()
         && filter.author.is_none()
         && filter.links_to.is_none()
         && filter.published_after.is_none()
         && filter.published_before.is_none();
-    if !only_public || filter.sort != ArticleSort::Relevance {
+    if !nearly_all_pass || filter.sort != ArticleSort::Relevance {
         return Ok(None);
     }
     let wanted = filter.limit.get() + 1;
@@ -167,8 +167,8 @@ fn sqlite_ranked_then_visible(
     cursor_and_order(&mut statement, filter, fetched);
     let mut hits: Vec<Hit> = statement.into_query().load(conn)?;
     let exhausted = hits.len() < fetched as usize;
-    let public = public_among(conn, &hits, now)?;
-    hits.retain(|h| public.contains(&h.id));
+    let passing = passing_filters(conn, &hits, filter, now)?;
+    hits.retain(|h| passing.contains(&h.id));
     if hits.len() < wanted as usize && !exhausted {
         return Ok(None);
     }
@@ -176,20 +176,22 @@ fn sqlite_ranked_then_visible(
     Ok(Some(hits))
 }
 
-/// Which of the hits' articles are public now (one statement).
-fn public_among(conn: &mut DbConnection, hits: &[Hit], now: DateTime<Utc>) -> QueryResult<HashSet<i64>> {
+/// Which of the hits' articles pass the list's filters (one statement,
+/// through the same `filters` as the one-statement search).
+fn passing_filters(
+    conn: &mut DbConnection,
+    hits: &[Hit],
+    filter: &ArticleFilter,
+    now: DateTime<Utc>,
+) -> QueryResult<HashSet<i64>> {
     if hits.is_empty() {
-        return Ok(Default::default());
+        return Ok(HashSet::new());
     }
     // Ids are integers from our own query: written out, not bound.
     let ids = hits.iter().map(|h| h.id.to_string()).collect::<Vec<_>>().join(",");
     let mut statement = Statement::default();
-    statement.push(&format!(
-        "SELECT a.id AS id FROM articles a INDEXED BY articles_visibility WHERE a.id IN ({ids}) AND a.status = '{}' \
-         AND a.published_at <= ",
-        Status::Published.as_str()
-    ));
-    statement.bind(Bind::Timestamp(to_stored(now)));
+    statement.push(&format!("SELECT a.id AS id FROM articles a INDEXED BY articles_visibility WHERE a.id IN ({ids})"));
+    filters(&mut statement, filter, now);
     let rows: Vec<CandidateId> = statement.into_query().load(conn)?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }

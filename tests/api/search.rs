@@ -112,6 +112,12 @@ async fn search_matches_ranks_and_highlights(backend: Backend) {
         assert!(!highlight.contains("<script") && !highlight.contains("<b>"), "{highlight}");
         assert!(highlight.chars().count() <= 300);
     }
+    // The words marked are the query's, stemmed, without accents, each word of a hyphenated one.
+    let marked = |body: Value| body["data"][0]["highlight"].as_str().unwrap_or_default().to_owned();
+    assert!(marked(search(&app, "strike", "", None).await).contains("Counter-<mark>strikes</mark>"));
+    assert!(marked(search(&app, "Zurich", "", None).await).contains("<mark>Zürich</mark> trams"));
+    let hyphenated = marked(search(&app, "deir al-zour", "", None).await);
+    assert!(hyphenated.contains("<mark>Deir</mark> <mark>al</mark>-<mark>Zour</mark>"), "{hyphenated}");
     // Without q there is no highlight, and relevance is refused.
     let plain = app.get("/v1/articles", None).await.json();
     assert!(plain["data"][0].get("highlight").is_none());

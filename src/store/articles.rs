@@ -303,24 +303,42 @@ pub fn sort_key(article: &Article, sort: ArticleSort) -> SortKey {
     }
 }
 
+// One article's tags and bylines are asked for with `=`, not `IN`: an `IN`
+// list is a new statement for every length, so SQLite parsed and planned
+// both on every uncached article read; `=` is prepared once per connection.
+
+/// The tags of these articles, by article and position.
+fn tag_rows(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, TagRow)>> {
+    let query = article_tags::table
+        .inner_join(tags::table)
+        .order((article_tags::article_id, article_tags::position))
+        .select((article_tags::article_id, TagRow::as_select()));
+    match ids {
+        [id] => query.filter(article_tags::article_id.eq(*id)).load(conn),
+        _ => query.filter(article_tags::article_id.eq_any(ids)).load(conn),
+    }
+}
+
+/// The bylines of these articles, by article and position.
+fn byline_rows(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String, AuthorRow)>> {
+    let query = bylines::table.inner_join(authors::table).order((bylines::article_id, bylines::position)).select((
+        bylines::article_id,
+        bylines::role,
+        AuthorRow::as_select(),
+    ));
+    match ids {
+        [id] => query.filter(bylines::article_id.eq(*id)).load(conn),
+        _ => query.filter(bylines::article_id.eq_any(ids)).load(conn),
+    }
+}
+
 /// Fills in tags and bylines of many articles with one statement each.
 fn hydrate(conn: &mut DbConnection, mut found: Vec<Article>) -> QueryResult<Vec<Article>> {
     if found.is_empty() {
         return Ok(found);
     }
     let ids: Vec<i64> = found.iter().map(|a| a.id).collect();
-    let tag_rows: Vec<(i64, TagRow)> = article_tags::table
-        .inner_join(tags::table)
-        .filter(article_tags::article_id.eq_any(&ids))
-        .order((article_tags::article_id, article_tags::position))
-        .select((article_tags::article_id, TagRow::as_select()))
-        .load(conn)?;
-    let byline_rows: Vec<(i64, String, AuthorRow)> = bylines::table
-        .inner_join(authors::table)
-        .filter(bylines::article_id.eq_any(&ids))
-        .order((bylines::article_id, bylines::position))
-        .select((bylines::article_id, bylines::role, AuthorRow::as_select()))
-        .load(conn)?;
+    let (tag_rows, byline_rows) = (tag_rows(conn, &ids)?, byline_rows(conn, &ids)?);
 
     let mut tags_of: HashMap<i64, Vec<_>> = HashMap::new();
     for (article_id, tag) in tag_rows {

@@ -9,7 +9,6 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpResponse};
-use sha2::{Digest, Sha256};
 
 use crate::app::AppState;
 use crate::cache::{CachedResponse, Dependencies, Rendered};
@@ -39,10 +38,11 @@ pub async fn request_log(
     Ok(res)
 }
 
-/// A strong ETag: a digest of the exact representation.
+/// A strong ETag: a 128-bit hash of the exact representation. XXH3, not a
+/// cryptographic digest: an ETag only has to change when the bytes do, and
+/// SHA-256 over a 10 KB article was 3% of an uncached read.
 pub fn etag_of(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    format!("\"{}\"", hex::encode(&digest[..16]))
+    format!("\"{:032x}\"", xxhash_rust::xxh3::xxh3_128(bytes))
 }
 
 /// Does an `If-None-Match` / `If-Match` header list this ETag (or `*`)?

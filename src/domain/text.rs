@@ -31,9 +31,10 @@ fn sanitised(markdown: &str) -> String {
 /// (paragraphs, headings, emphasis, lists, quotes, code, rules), else None.
 /// pulldown-cmark escapes all text and such elements carry no URLs and no
 /// attributes but `start`, so the sanitiser would only re-parse the HTML
-/// and spell it its own way: most news bodies are like this, and that
-/// re-parse was a tenth of an uncached article read. The bytes are the
-/// sanitiser's (a test renders many bodies both ways).
+/// and spell it its own way. Most news bodies are like this, and that
+/// re-parse (an HTML5 tree per body, and its allocations) was most of
+/// what rendering a body cost. The bytes are the sanitiser's (a test
+/// renders many bodies both ways).
 fn render_plain(markdown: &str) -> Option<String> {
     // The HTML parser rewrites carriage returns and drops NULs.
     if markdown.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {

@@ -486,14 +486,9 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Article>>
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(ArticleRow, Option<SectionRow>)> = articles::table
-        .left_join(sections::table)
-        .filter(articles::id.eq_any(ids))
-        .select((ArticleRow::as_select(), Option::<SectionRow>::as_select()))
-        .load(conn)?;
-    let mut found = hydrate(conn, rows.into_iter().map(|(row, section)| into_article(row, section)).collect())?;
-    found.sort_by_key(|a| ids.iter().position(|id| *id == a.id));
-    Ok(found)
+    // `hydrate` keeps the order `rows_in_order` gives.
+    let rows = rows_in_order(conn, ids)?;
+    hydrate(conn, rows.into_iter().map(|(row, section)| into_article(row, section)).collect())
 }
 
 /// The related links of many articles, in order, as stored (one statement).

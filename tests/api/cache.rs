@@ -56,6 +56,10 @@ async fn hits_run_no_sql_and_replay_the_response(backend: Backend) {
             assert_eq!(again.header(header), first.header(header), "{path}: {header}");
         }
         assert_eq!(again.header("cache-control").as_deref(), Some("public, max-age=60"));
+        // Each hit is still a request of its own, with its own id.
+        let ids = [first.header("x-request-id"), again.header("x-request-id")].map(Option::unwrap_or_default);
+        assert!(ids.iter().all(|id| id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit())), "{path}: {ids:?}");
+        assert_ne!(ids[0], ids[1], "{path}");
         let etag = first.header("etag").expect("etag");
         let not_modified = app.request(Method::GET, path, None, &[("If-None-Match", &etag)], None).await;
         assert_eq!(not_modified.status, 304, "{path}");

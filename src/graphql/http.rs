@@ -13,6 +13,7 @@ use crate::cache::depends_on;
 use crate::domain::{Dep, Viewer};
 use crate::error::AppError;
 use crate::rest::extract::{bearer_token, is_json, read_limited};
+use crate::rest::middleware::{cached_response, render_and_keep};
 use crate::service;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -75,10 +76,40 @@ async fn post_graphql(state: web::Data<AppState>, req: HttpRequest, payload: web
     if !is_json(&req) {
         return error_response(AppError::UnsupportedMediaType.extend());
     }
-    match serde_json::from_slice::<async_graphql::Request>(&body) {
-        Ok(request) => execute(&state, &req, request).await,
-        Err(e) => error_response(AppError::BadRequest(format!("not a GraphQL request: {e}")).extend()),
+    let shared_key = shares_cached_responses(&state, &req).then(|| cache_key(&body));
+    if let Some(hit) = shared_key.as_deref().and_then(|key| cached_response(&state, &req, key)) {
+        return hit;
     }
+    let request = match serde_json::from_slice::<async_graphql::Request>(&body) {
+        Ok(request) => request,
+        Err(e) => return error_response(AppError::BadRequest(format!("not a GraphQL request: {e}")).extend()),
+    };
+    match shared_key {
+        Some(key) if is_read_only(&request.query) => {
+            render_and_keep(&state, &req, key, execute(&state, &req, request)).await
+        }
+        _ => execute(&state, &req, request).await,
+    }
+}
+
+/// Keyless POSTs share cached responses like GETs do: most GraphQL clients
+/// send their queries with POST, so a section front asked for that way is
+/// served from memory too. Keyed requests never are.
+fn shares_cached_responses(state: &AppState, req: &HttpRequest) -> bool {
+    state.db.cache().is_enabled() && !req.headers().contains_key(header::AUTHORIZATION)
+}
+
+/// A POST is named by its exact body: query, variables and operation name.
+/// Differently spelled bodies are different entries (memory, not correctness).
+fn cache_key(body: &[u8]) -> String {
+    format!("POST /graphql\n{}", String::from_utf8_lossy(body))
+}
+
+/// Whether a document holds queries only: a body with a mutation (or that
+/// names its query only by a persisted hash) is executed every time.
+fn is_read_only(query: &str) -> bool {
+    async_graphql::parser::parse_query(query)
+        .is_ok_and(|doc| doc.operations.iter().all(|(_, op)| op.node.ty == OperationType::Query))
 }
 
 fn wants_html(req: &HttpRequest) -> bool {

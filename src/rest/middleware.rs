@@ -1,6 +1,7 @@
 //! Cross-cutting HTTP behaviour: request ids and access logs, strong ETags with
 //! conditional GETs, Cache-Control by caller, and the response cache.
 
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use actix_web::body::{self, BoxBody, MessageBody};
@@ -8,7 +9,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
-use actix_web::{web, Error, HttpMessage, HttpResponse};
+use actix_web::{web, Error, HttpMessage, HttpRequest, HttpResponse};
 
 use crate::app::AppState;
 use crate::cache::{CachedResponse, Dependencies, Rendered};
@@ -144,6 +145,45 @@ pub async fn response_cache(
         return Ok(res.map_into_boxed_body());
     };
     let (req, res) = res.into_parts();
+    let entry = cache.store(ticket, key, &deps, rendered(res).await?);
+    Ok(ServiceResponse::new(req, replay(&entry, wants_gzip, if_none_match.as_deref())))
+}
+
+/// A handler's cached response under a key of its own, for requests the URL
+/// does not name (a GraphQL query sent with POST is named by its body).
+/// Only for keyless requests with the cache on.
+pub fn cached_response(state: &AppState, req: &HttpRequest, key: &str) -> Option<HttpResponse> {
+    let entry = state.db.cache().get(key)?;
+    Some(replay(&entry, accepts_gzip(req.headers()), None))
+}
+
+/// Renders a response for a key of the handler's own (see `cached_response`)
+/// and keeps it, as the middleware keeps a GET's: when it is a 200 and
+/// `render` declared its dependencies.
+pub async fn render_and_keep(
+    state: &AppState,
+    req: &HttpRequest,
+    key: String,
+    render: impl Future<Output = HttpResponse>,
+) -> HttpResponse {
+    let cache = state.db.cache();
+    state.db.refresh_cache_horizon().await;
+    let Some(ticket) = cache.ticket() else {
+        return render.await;
+    };
+    let res = render.await;
+    let deps = req.extensions_mut().remove::<Dependencies>();
+    let (Some(Dependencies(deps)), StatusCode::OK) = (deps, res.status()) else {
+        return res;
+    };
+    match rendered(res).await {
+        Ok(rendered) => replay(&cache.store(ticket, key, &deps, rendered), accepts_gzip(req.headers()), None),
+        Err(error) => error.error_response(),
+    }
+}
+
+/// What the cache keeps of a response: its body and the headers worth replaying.
+async fn rendered(res: HttpResponse<impl MessageBody>) -> Result<Rendered, Error> {
     let (head, payload) = res.into_parts();
     let body = body::to_bytes(payload).await.map_err(|e| actix_web::error::ErrorInternalServerError(e.into()))?;
     let etag = head.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
@@ -153,8 +193,7 @@ pub async fn response_cache(
         .filter(|(name, _)| replayable_header(name))
         .map(|(name, value)| (name.clone(), value.clone()))
         .collect();
-    let entry = cache.store(ticket, key, &deps, Rendered { body, etag, headers });
-    Ok(ServiceResponse::new(req, replay(&entry, wants_gzip, if_none_match.as_deref())))
+    Ok(Rendered { body, etag, headers })
 }
 
 fn cacheable_request(req: &ServiceRequest) -> bool {

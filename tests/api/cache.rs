@@ -19,6 +19,7 @@ backend_tests!(
     scheduled_stories_appear_on_time_without_a_write,
     other_processes_writes_reach_the_cache,
     graphql_gets_are_cached_until_content_changes,
+    graphql_posts_are_cached_until_content_changes,
 );
 
 /// Statements run to answer one keyless GET, and its body.
@@ -27,6 +28,29 @@ async fn cost_of(app: &TestApp, path: &str) -> (u64, Value) {
     let response = app.get(path, None).await;
     assert_eq!(response.status, 200, "{path}: {}", String::from_utf8_lossy(&response.body));
     (app.db.statements_run() - before, response.json())
+}
+
+/// Statements run to answer one GraphQL POST, and its body.
+async fn post_cost_of(app: &TestApp, body: &Value, key: Option<&str>) -> (u64, Value) {
+    let before = app.db.statements_run();
+    let response = app.post("/graphql", key, body).await;
+    assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+    (app.db.statements_run() - before, response.json())
+}
+
+/// Sends a request that accepts gzip; asserts the answer is gzip and returns it decompressed.
+async fn gunzipped(request: awc::ClientRequest, body: Option<Vec<u8>>) -> Vec<u8> {
+    let request = request.no_decompress();
+    let mut response = match body {
+        Some(body) => request.send_body(body).await,
+        None => request.send().await,
+    }
+    .unwrap();
+    assert_eq!(response.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
+    let compressed = response.body().await.unwrap();
+    let mut plain = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&compressed[..]), &mut plain).unwrap();
+    plain
 }
 
 async fn published(app: &TestApp, key: &str, slug: &str, extra: Value) -> Value {
@@ -69,18 +93,8 @@ async fn hits_run_no_sql_and_replay_the_response(backend: Backend) {
     assert!(app.get("/v1/articles?limit=1", None).await.header("link").is_some_and(|l| l.contains("rel=\"next\"")));
 
     // Pre-compressed: gzip for clients that accept it, the same bytes inside.
-    let client = awc::Client::default();
-    let mut response = client
-        .get(format!("{}/v1/articles/one", app.address))
-        .insert_header(("Accept-Encoding", "br;q=0.5, gzip"))
-        .no_decompress()
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"));
-    let compressed = response.body().await.unwrap();
-    let mut plain = Vec::new();
-    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&compressed[..]), &mut plain).unwrap();
+    let request = awc::Client::default().get(format!("{}/v1/articles/one", app.address));
+    let plain = gunzipped(request.insert_header(("Accept-Encoding", "br;q=0.5, gzip")), None).await;
     assert_eq!(plain, app.get("/v1/articles/one", None).await.body);
 
     // Keyed requests never come from (or go into) the cache.
@@ -436,6 +450,55 @@ async fn graphql_gets_are_cached_until_content_changes(backend: Backend) {
     let broken = "/graphql?query=%7B%20nope%20%7D";
     assert!(cost_of(&app, broken).await.1["errors"].is_array());
     assert_eq!(app.get(broken, None).await.header("cache-control").as_deref(), Some("no-store"));
+}
+
+async fn graphql_posts_are_cached_until_content_changes(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let write = app.key(Scope::Write).await;
+    app.seed_people(&write).await;
+    published(&app, &write, "front", json!({"bylines": [{"author": "ann-lee"}]})).await;
+    let query =
+        "query($first: Int) { articles(first: $first) { nodes { slug headline bylines { author { name } } } } }";
+    let front = json!({"query": query, "variables": {"first": 5}});
+    let headline = |body: &Value| body["data"]["articles"]["nodes"][0]["headline"].clone();
+
+    let first = post_cost_of(&app, &front, None).await;
+    assert!(first.0 > 0);
+    assert_eq!(headline(&first.1), "Story front");
+    assert_eq!(post_cost_of(&app, &front, None).await, (0, first.1.clone()), "served from the cache");
+    // Other variables are another entry.
+    let other = json!({"query": query, "variables": {"first": 1}});
+    assert!(post_cost_of(&app, &other, None).await.0 > 0);
+
+    app.patch("/v1/authors/ann-lee", Some(&write), &json!({"name": "Ann Lee-Park"})).await;
+    let renamed = post_cost_of(&app, &front, None).await.1;
+    assert_eq!(renamed["data"]["articles"]["nodes"][0]["bylines"][0]["author"]["name"], "Ann Lee-Park");
+    app.patch("/v1/articles/front", Some(&write), &json!({"headline": "Front, revised"})).await;
+    assert_eq!(headline(&post_cost_of(&app, &front, None).await.1), "Front, revised");
+
+    // A keyed POST runs its queries and sees drafts; what it saw is not kept for others.
+    app.article(&write, json!({"slug": "secret", "headline": "Secret draft"})).await;
+    let everything = json!({"query": "{ articles(first: 5, filter: {status: ANY}) { nodes { slug } } }"});
+    let preview = app.key(Scope::Preview).await;
+    let keyed = post_cost_of(&app, &everything, Some(&preview)).await;
+    assert!(keyed.0 > 0);
+    assert_eq!(keyed.1["data"]["articles"]["nodes"][0]["slug"], "secret", "{}", keyed.1);
+    let keyless = post_cost_of(&app, &everything, None).await.1;
+    assert!(!keyless.to_string().contains("secret"), "{keyless}");
+
+    // A response with errors is not kept, even when part of it was read.
+    let partly =
+        json!({"query": "{ a: articles(first: 5) { nodes { slug } } b: articles(first: 1000) { nodes { slug } } }"});
+    let (statements, body) = post_cost_of(&app, &partly, None).await;
+    assert!(statements > 0 && body["errors"].is_array(), "{body}");
+    assert!(post_cost_of(&app, &partly, None).await.0 > 0, "an error was served from the cache");
+
+    // Pre-compressed for clients that accept gzip, like a GET.
+    let request = awc::Client::default().post(format!("{}/graphql", app.address));
+    let request =
+        request.insert_header(("Content-Type", "application/json")).insert_header(("Accept-Encoding", "gzip"));
+    let plain = gunzipped(request, Some(serde_json::to_vec(&front).unwrap())).await;
+    assert_eq!(serde_json::from_slice::<Value>(&plain).unwrap(), post_cost_of(&app, &front, None).await.1);
 }
 
 #[actix_web::test]

@@ -76,7 +76,7 @@ async fn post_graphql(state: web::Data<AppState>, req: HttpRequest, payload: web
     if !is_json(&req) {
         return error_response(AppError::UnsupportedMediaType.extend());
     }
-    let shared_key = shares_cached_responses(&state, &req).then(|| cache_key(&body));
+    let shared_key = if shares_cached_responses(&state, &req) { cache_key(&body) } else { None };
     if let Some(hit) = shared_key.as_deref().and_then(|key| cached_response(&state, &req, key)) {
         return hit;
     }
@@ -101,15 +101,21 @@ fn shares_cached_responses(state: &AppState, req: &HttpRequest) -> bool {
 
 /// A POST is named by its exact body: query, variables and operation name.
 /// Differently spelled bodies are different entries (memory, not correctness).
-fn cache_key(body: &[u8]) -> String {
-    format!("POST /graphql\n{}", String::from_utf8_lossy(body))
+/// A body that is not UTF-8 has no name: it is refused, never looked up.
+fn cache_key(body: &[u8]) -> Option<String> {
+    std::str::from_utf8(body).ok().map(|text| format!("POST /graphql\n{text}"))
 }
 
 /// Whether a document holds queries only: a body with a mutation (or that
 /// names its query only by a persisted hash) is executed every time.
 fn is_read_only(query: &str) -> bool {
-    async_graphql::parser::parse_query(query)
-        .is_ok_and(|doc| doc.operations.iter().all(|(_, op)| op.node.ty == OperationType::Query))
+    operation_types(query).is_some_and(|types| types.iter().all(|ty| *ty == OperationType::Query))
+}
+
+/// The kinds of the operations of a document, unless it does not parse.
+fn operation_types(query: &str) -> Option<Vec<OperationType>> {
+    let document = async_graphql::parser::parse_query(query).ok()?;
+    Some(document.operations.iter().map(|(_, operation)| operation.node.ty).collect())
 }
 
 fn wants_html(req: &HttpRequest) -> bool {
@@ -118,9 +124,7 @@ fn wants_html(req: &HttpRequest) -> bool {
 
 /// Whether a query document asks for a mutation (not allowed over GET).
 fn is_mutation(query: &str) -> bool {
-    async_graphql::parser::parse_query(query)
-        .map(|doc| doc.operations.iter().any(|(_, op)| op.node.ty == OperationType::Mutation))
-        .unwrap_or(false)
+    operation_types(query).is_some_and(|types| types.contains(&OperationType::Mutation))
 }
 
 async fn get_graphql(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {

@@ -4,7 +4,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use async_graphql::dataloader::DataLoader;
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::ErrorExtensions;
 
 use super::loaders::RelatedLoader;
@@ -48,7 +48,7 @@ async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, AppError>
 }
 
 /// Runs one request for its caller, with per-request loaders.
-async fn execute(state: &AppState, req: &HttpRequest, request: async_graphql::Request) -> HttpResponse {
+async fn execute(state: &AppState, req: &HttpRequest, mut request: async_graphql::Request) -> HttpResponse {
     let viewer = match viewer(state, req).await {
         Ok(viewer) => viewer,
         Err(error) => return error_response(error.extend()),
@@ -58,7 +58,7 @@ async fn execute(state: &AppState, req: &HttpRequest, request: async_graphql::Re
         return error_response(AppError::BadRequest(format!("the query is longer than {limit} bytes")).extend());
     }
     let loader = DataLoader::new(RelatedLoader { db: state.db.clone(), viewer }, tokio::spawn);
-    let schema = state.graphql.for_query(&request.query);
+    let schema = state.graphql.for_request(&mut request);
     let response = schema.execute(request.data(viewer).data(loader)).await;
     if !response.is_err() {
         // A query may read anything public; any content write makes it stale.
@@ -80,12 +80,12 @@ async fn post_graphql(state: web::Data<AppState>, req: HttpRequest, payload: web
     if let Some(hit) = shared_key.as_deref().and_then(|key| cached_response(&state, &req, key)) {
         return hit;
     }
-    let request = match serde_json::from_slice::<async_graphql::Request>(&body) {
+    let mut request = match serde_json::from_slice::<async_graphql::Request>(&body) {
         Ok(request) => request,
         Err(e) => return error_response(AppError::BadRequest(format!("not a GraphQL request: {e}")).extend()),
     };
     match shared_key {
-        Some(key) if is_read_only(&request.query) => {
+        Some(key) if request.parsed_query().is_ok_and(is_read_only) => {
             render_and_keep(&state, &req, key, execute(&state, &req, request)).await
         }
         _ => execute(&state, &req, request).await,
@@ -107,35 +107,30 @@ fn cache_key(body: &[u8]) -> Option<String> {
 }
 
 /// Whether a document holds queries only: a body with a mutation (or that
-/// names its query only by a persisted hash) is executed every time.
-fn is_read_only(query: &str) -> bool {
-    operation_types(query).is_some_and(|types| types.iter().all(|ty| *ty == OperationType::Query))
-}
-
-/// The kinds of the operations of a document, unless it does not parse.
-fn operation_types(query: &str) -> Option<Vec<OperationType>> {
-    let document = async_graphql::parser::parse_query(query).ok()?;
-    Some(document.operations.iter().map(|(_, operation)| operation.node.ty).collect())
+/// names its query only by a persisted hash, which does not parse) is
+/// executed every time.
+fn is_read_only(document: &ExecutableDocument) -> bool {
+    document.operations.iter().all(|(_, operation)| operation.node.ty == OperationType::Query)
 }
 
 fn wants_html(req: &HttpRequest) -> bool {
     req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
 }
 
-/// Whether a query document asks for a mutation (not allowed over GET).
-fn is_mutation(query: &str) -> bool {
-    operation_types(query).is_some_and(|types| types.contains(&OperationType::Mutation))
+/// Whether a document asks for a mutation (not allowed over GET).
+fn is_mutation(document: &ExecutableDocument) -> bool {
+    document.operations.iter().any(|(_, operation)| operation.node.ty == OperationType::Mutation)
 }
 
 async fn get_graphql(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
     if req.query_string().is_empty() && wants_html(&req) {
         return HttpResponse::Ok().content_type("text/html; charset=utf-8").body(GRAPHIQL_HTML);
     }
-    let request = match async_graphql::http::parse_query_string(req.query_string()) {
+    let mut request = match async_graphql::http::parse_query_string(req.query_string()) {
         Ok(request) => request,
         Err(e) => return error_response(AppError::BadRequest(format!("not a GraphQL request: {e}")).extend()),
     };
-    if is_mutation(&request.query) {
+    if request.parsed_query().is_ok_and(is_mutation) {
         return error_response(AppError::BadRequest("mutations must be sent with POST".into()).extend());
     }
     execute(&state, &req, request).await

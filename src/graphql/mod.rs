@@ -10,6 +10,7 @@ mod query;
 mod types;
 
 use async_graphql::extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage};
+use async_graphql::parser::types::ExecutableDocument;
 use async_graphql::{EmptySubscription, ErrorExtensions, Schema};
 
 use crate::config::Settings;
@@ -45,9 +46,10 @@ impl Schemas {
         }
     }
 
-    /// The schema a query runs against.
-    pub fn for_query(&self, query: &str) -> &DatelineSchema {
-        if is_introspection_only(query) {
+    /// The schema a request runs against. Parses its document into the
+    /// request, where execution finds it instead of parsing it again.
+    pub fn for_request(&self, request: &mut async_graphql::Request) -> &DatelineSchema {
+        if request.parsed_query().is_ok_and(is_introspection_only) {
             &self.introspection
         } else {
             &self.content
@@ -69,12 +71,9 @@ fn build_schema(db: Db, settings: &Settings, depth: usize, complexity: usize) ->
     builder.finish()
 }
 
-/// Whether every operation of a query selects only `__schema`, `__type` or `__typename` at the top.
-fn is_introspection_only(query: &str) -> bool {
+/// Whether every operation of a document selects only `__schema`, `__type` or `__typename` at the top.
+fn is_introspection_only(document: &ExecutableDocument) -> bool {
     use async_graphql::parser::types::Selection;
-    let Ok(document) = async_graphql::parser::parse_query(query) else {
-        return false;
-    };
     let mut operations = document.operations.iter().peekable();
     operations.peek().is_some()
         && operations.all(|(_, operation)| {

@@ -7,6 +7,7 @@ use async_graphql::dataloader::DataLoader;
 use async_graphql::parser::types::{ExecutableDocument, OperationType};
 use async_graphql::ErrorExtensions;
 
+use super::guard;
 use super::loaders::RelatedLoader;
 use crate::app::AppState;
 use crate::cache::depends_on;
@@ -47,16 +48,12 @@ async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, AppError>
     }
 }
 
-/// Runs one request for its caller, with per-request loaders.
+/// Runs one admitted request (see `guard::admit`) for its caller, with per-request loaders.
 async fn execute(state: &AppState, req: &HttpRequest, mut request: async_graphql::Request) -> HttpResponse {
     let viewer = match viewer(state, req).await {
         Ok(viewer) => viewer,
         Err(error) => return error_response(error.extend()),
     };
-    if request.query.len() > state.settings.graphql_max_query {
-        let limit = state.settings.graphql_max_query;
-        return error_response(AppError::BadRequest(format!("the query is longer than {limit} bytes")).extend());
-    }
     let loader = DataLoader::new(RelatedLoader { db: state.db.clone(), viewer }, tokio::spawn);
     let schema = state.graphql.for_request(&mut request);
     let response = schema.execute(request.data(viewer).data(loader)).await;
@@ -84,6 +81,9 @@ async fn post_graphql(state: web::Data<AppState>, req: HttpRequest, payload: web
         Ok(request) => request,
         Err(e) => return error_response(AppError::BadRequest(format!("not a GraphQL request: {e}")).extend()),
     };
+    if let Err(error) = guard::admit(&mut request, state.settings.graphql_max_query) {
+        return error_response(error.extend());
+    }
     match shared_key {
         Some(key) if request.parsed_query().is_ok_and(is_read_only) => {
             render_and_keep(&state, &req, key, execute(&state, &req, request)).await
@@ -130,6 +130,9 @@ async fn get_graphql(state: web::Data<AppState>, req: HttpRequest) -> HttpRespon
         Ok(request) => request,
         Err(e) => return error_response(AppError::BadRequest(format!("not a GraphQL request: {e}")).extend()),
     };
+    if let Err(error) = guard::admit(&mut request, state.settings.graphql_max_query) {
+        return error_response(error.extend());
+    }
     if request.parsed_query().is_ok_and(is_mutation) {
         return error_response(AppError::BadRequest("mutations must be sent with POST".into()).extend());
     }

@@ -16,6 +16,7 @@ backend_tests!(
     drafts_never_appear_in_the_graph,
     nested_reads_run_a_fixed_number_of_statements,
     abusive_queries_are_refused,
+    hostile_documents_are_refused_at_once,
     persisted_queries_and_get_caching,
     every_mutation_checks_the_scope,
 );
@@ -421,6 +422,50 @@ async fn abusive_queries_are_refused(backend: Backend) {
     assert_eq!(error_code(&not_json.json()), "BAD_USER_INPUT");
     let syntax = app.graphql("{ articles { nodes { slug }", json!({}), None).await;
     assert!(syntax["errors"].is_array());
+}
+
+/// Documents that made the parser overflow its stack or the validator
+/// expand fragments exponentially: refused with BAD_USER_INPUT, quickly, and
+/// the server keeps answering.
+async fn hostile_documents_are_refused_at_once(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let started = std::time::Instant::now();
+
+    let n = 30;
+    let mut fan_out = format!("{{...F{n}}}\nfragment F0 on QueryRoot{{__typename}}\n");
+    for i in 1..=n {
+        fan_out.push_str(&format!("fragment F{i} on QueryRoot{{...F{} ...F{}}}\n", i - 1, i - 1));
+    }
+    let body = app.graphql(&fan_out, json!({}), None).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("fragments are expanded"), "{body}");
+
+    let nested = format!("{{articles(filter:{{tags:{}{}}}){{nodes{{id}}}}}}", "[".repeat(3000), "]".repeat(3000));
+    let body = app.graphql(&nested, json!({}), None).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    let encoded: String = url::form_urlencoded::byte_serialize(nested.as_bytes()).collect();
+    let response = app.get(&format!("/graphql?query={encoded}"), None).await;
+    assert_eq!(response.status, 200);
+    assert_eq!(error_code(&response.json()), "BAD_USER_INPUT");
+
+    // Deeply nested variables: serde_json's own limit refuses them.
+    let deep_variable =
+        format!("{{\"query\":\"{{__typename}}\",\"variables\":{{\"v\":{}{}}}}}", "[".repeat(5000), "]".repeat(5000));
+    let response = app
+        .request(
+            Method::POST,
+            "/graphql",
+            None,
+            &[("Content-Type", "application/json")],
+            Some(deep_variable.into_bytes()),
+        )
+        .await;
+    assert_eq!(response.status, 200);
+    assert_eq!(error_code(&response.json()), "BAD_USER_INPUT");
+
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
+    let body = app.graphql("{ articles { nodes { slug } } }", json!({}), None).await;
+    assert!(body["errors"].is_null(), "the server still answers: {body}");
 }
 
 async fn persisted_queries_and_get_caching(backend: Backend) {

@@ -17,7 +17,7 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::store::articles::{self as store, ArticleValues, StoredLink};
 use crate::store::people::{self, AuthorValues, SectionValues, TagValues};
-use crate::store::{bulk, Db, DbConnection};
+use crate::store::{bulk, write_transaction, Db, DbConnection};
 
 /// One line of an NDJSON dump.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,9 +170,9 @@ pub fn import_batch(
             crate::store::changes::announce(conn, &cache, &batch_changes(&outcome))?;
             Ok::<_, AppError>(outcome)
         };
-        let outcome = match conn.transaction(|conn| write_and_announce(conn, false)) {
+        let outcome = match write_transaction(conn, |conn| write_and_announce(conn, false)) {
             Err(AppError::Unavailable) => Err(AppError::Unavailable),
-            Err(_) => conn.transaction(|conn| write_and_announce(conn, true)),
+            Err(_) => write_transaction(conn, |conn| write_and_announce(conn, true)),
             done => done,
         };
         bulk::bulk_cache(conn, false)?;

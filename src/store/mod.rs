@@ -17,7 +17,7 @@ use diesel::r2d2::Pool;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-pub use connection::{Backend, DbConnection, Location, StatementCounter};
+pub use connection::{write_transaction, Backend, DbConnection, Location, StatementCounter};
 
 use crate::cache::ResponseCache;
 use crate::config::Settings;
@@ -112,7 +112,7 @@ impl Db {
         let cache = Arc::clone(&self.cache);
         let (result, changed) = self
             .run(move |conn| {
-                diesel::Connection::transaction(conn, |conn| {
+                write_transaction(conn, |conn| {
                     let (result, changed) = work(conn)?;
                     changes::announce(conn, &cache, &changed)?;
                     Ok((result, changed))

@@ -16,6 +16,7 @@ backend_tests!(
     export_import_export_is_byte_identical,
     bad_records_are_skipped_and_leave_nothing,
     large_imports_span_batches_in_order,
+    writers_queue_instead_of_failing,
 );
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures");
@@ -302,4 +303,46 @@ fn full_text_index_is_whole_and_merging_as_before(url: &str) {
     diesel::sql_query("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
         .execute(&mut conn)
         .unwrap();
+}
+
+/// Editors saving at the same moment, and an editor saving while an import
+/// runs, all succeed: a writer waits for another, it never fails because
+/// one exists (SQLite answered a third of such saves with a 503, and an
+/// import aborted when an editor saved during it).
+async fn writers_queue_instead_of_failing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let key = app.key(Scope::Write).await;
+    let bodies: Vec<Value> = (0..24).map(|i| json!({"headline": format!("Concurrent {i}")})).collect();
+    let saves = bodies.iter().map(|body| app.post("/v1/articles", Some(&key), body));
+    for response in futures_util::future::join_all(saves).await {
+        assert_eq!(response.status, 201, "{}", String::from_utf8_lossy(&response.body));
+    }
+
+    let at = "2020-01-01T00:00:00Z";
+    let input: String = (0..3000)
+        .map(|i| {
+            json!({"type": "article", "slug": format!("imported-{i}"), "headline": format!("Imported {i}"),
+            "summary": null, "body": "Words here.", "status": "published", "published_at": at, "created_at": at,
+            "updated_at": at, "dateline": null, "section": null, "language": "en", "canonical_url": null,
+            "version": 1, "tags": [], "bylines": [], "related": []})
+            .to_string()
+                + "\n"
+        })
+        .collect();
+    let url = app.database_url();
+    let import = std::thread::spawn(move || pipe(&url, &["import", "-"], &input));
+    let mut saved = 0;
+    while !import.is_finished() {
+        let response =
+            app.post("/v1/articles", Some(&key), &json!({"headline": format!("During the import {saved}")})).await;
+        assert_eq!(response.status, 201, "{}", String::from_utf8_lossy(&response.body));
+        saved += 1;
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let output = import.join().expect("import thread");
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(last_line(&stderr(&output)), "imported 3000, unchanged 0, skipped 0");
+    assert!(saved > 0, "an editor saved during the import");
+    let count = app.get("/v1/articles?limit=1", None).await;
+    assert_eq!(count.status, 200);
 }

@@ -45,6 +45,11 @@ pub struct Settings {
     #[arg(long, env = "DATELINE_DB_TIMEOUT", default_value_t = 5, global = true)]
     pub db_timeout: u64,
 
+    /// Seconds a PostgreSQL statement may run before it is cancelled and the
+    /// request answered with a 503 (0: no limit). `import` runs without it.
+    #[arg(long, env = "DATELINE_STATEMENT_TIMEOUT", default_value_t = 5, global = true)]
+    pub statement_timeout: u64,
+
     /// Deepest GraphQL query accepted.
     #[arg(long, env = "DATELINE_GRAPHQL_DEPTH", default_value_t = 10, global = true)]
     pub graphql_depth: usize,
@@ -97,6 +102,7 @@ impl Settings {
             sqlite_mmap: 0,
             db_pool_size: 4,
             db_timeout: 5,
+            statement_timeout: 5,
             graphql_depth: 10,
             graphql_complexity: 5000,
             graphql_max_query: 32 * 1024,

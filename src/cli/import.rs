@@ -27,6 +27,9 @@ pub struct ImportArgs {
 }
 
 pub async fn run(settings: &Settings, args: ImportArgs) -> Result<(), Failure> {
+    // A batch is one long transaction by design, and nobody waits on it
+    // for an answer: the server's statement timeout does not apply.
+    let settings = &Settings { statement_timeout: 0, ..settings.clone() };
     let db = open_store(settings)?;
     let furniture: Vec<String> = DEFAULT_FURNITURE
         .iter()

@@ -7,6 +7,7 @@ use super::bad_input;
 use super::types::{ArticleStatus, BylineRole, DateTime};
 use crate::domain::{
     self, ArticleCursor, ArticleFilter, ArticleSort, Limit, Patch, Reference, RelatedInput, SearchQuery, StatusFilter,
+    MAX_TAG_FILTERS,
 };
 use crate::service::people::{AuthorInput, SectionInput, TagInput};
 
@@ -54,7 +55,7 @@ impl From<ArticleSortInput> for ArticleSort {
 pub struct ArticleFilterInput {
     /// Section slug.
     pub section: Option<String>,
-    /// Tag slugs: all must match.
+    /// Tag slugs: all must match; at most 10.
     pub tags: Option<Vec<String>>,
     /// Author id or slug.
     pub author: Option<String>,
@@ -108,6 +109,9 @@ impl ArticleFilterInput {
             (None, Some(_)) => ArticleSortInput::Relevance,
             (None, None) => ArticleSortInput::default(),
         };
+        if self.tags.as_ref().is_some_and(|tags| tags.len() > MAX_TAG_FILTERS) {
+            return Err(bad_input("filter.tags", format!("at most {MAX_TAG_FILTERS} tags")));
+        }
         Ok(ArticleFilter {
             section: self.section,
             tags: self.tags.unwrap_or_default(),

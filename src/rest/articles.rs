@@ -18,6 +18,7 @@ use crate::cache::depends_on;
 use crate::domain::time::parse_date_param;
 use crate::domain::{
     ArticleCursor, ArticleFilter, ArticleSort, Dep, Limit, Page, Reference, SearchQuery, StatusFilter, Viewer,
+    MAX_TAG_FILTERS,
 };
 use crate::error::AppError;
 use crate::service::articles as service;
@@ -44,7 +45,7 @@ pub fn configure(config: &mut ServiceConfig) {
 pub struct ArticleListParams {
     /// Section slug.
     section: Option<String>,
-    /// Tag slug; repeat it for several (all must match).
+    /// Tag slug; repeat it for several, at most 10 (all must match).
     tag: Option<Vec<String>>,
     /// Author id or slug.
     author: Option<String>,
@@ -132,6 +133,9 @@ pub fn article_filter(query: &QueryPairs) -> Result<ArticleFilter, AppError> {
     let tags = query.all("tag");
     if tags.iter().any(|t| t.is_empty()) {
         return Err(bad_value("tag", "a tag slug"));
+    }
+    if tags.len() > MAX_TAG_FILTERS {
+        return Err(bad_value("tag", &format!("at most {MAX_TAG_FILTERS} tags")));
     }
     Ok(ArticleFilter {
         section: query.single("section")?.map(str::to_owned),

@@ -176,11 +176,13 @@ pub struct Manager {
     /// per connection (8 connections over a 770 MB store showed 4.5 GB), so
     /// it is off unless asked for.
     sqlite_mmap: u64,
+    /// PostgreSQL: `statement_timeout` in seconds (0: none).
+    statement_timeout: u64,
 }
 
 impl Manager {
-    pub fn new(location: Location, statements: StatementCounter, sqlite_mmap: u64) -> Self {
-        Self { location, statements, sqlite_mmap }
+    pub fn new(location: Location, statements: StatementCounter, settings: &crate::config::Settings) -> Self {
+        Self { location, statements, sqlite_mmap: settings.sqlite_mmap, statement_timeout: settings.statement_timeout }
     }
 }
 
@@ -193,6 +195,14 @@ impl ManageConnection for Manager {
         if let (DbConnection::Sqlite(sqlite), 1..) = (&mut conn, self.sqlite_mmap) {
             sqlite
                 .batch_execute(&format!("PRAGMA mmap_size = {}", self.sqlite_mmap))
+                .map_err(r2d2::Error::QueryError)?;
+        }
+        if let (DbConnection::Postgres(postgres), 1..) = (&mut conn, self.statement_timeout) {
+            // A stuck statement (a held lock, a runaway plan) is cancelled
+            // and its request answered with a 503, not left holding a
+            // connection for as long as it lasts.
+            postgres
+                .batch_execute(&format!("SET statement_timeout = {}", self.statement_timeout.saturating_mul(1000)))
                 .map_err(r2d2::Error::QueryError)?;
         }
         conn.set_instrumentation(self.statements.instrumentation());

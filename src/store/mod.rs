@@ -44,6 +44,10 @@ pub struct Db {
     /// futures, rather than each holding a blocking thread that queues on
     /// the pool's lock (32 concurrent reads made ~50 threads before).
     permits: Arc<tokio::sync::Semaphore>,
+    /// How long a request waits for a permit before it is answered with a
+    /// 503: without a bound, a few slow requests queued every other one
+    /// behind them for as long as they ran (a plain list waited 28 s).
+    permit_wait: Duration,
 }
 
 /// Why the store could not be opened; the CLI prints it on one line.
@@ -83,7 +87,7 @@ impl Db {
             .then(|| build_pool(&location, settings, &statements, crate::config::cores()));
         let cache = Arc::new(ResponseCache::new(settings.cache_size));
         let permits = Arc::new(tokio::sync::Semaphore::new(settings.db_pool_size.max(1) as usize));
-        Self { pool, location, statements, cache, quick, permits }
+        Self { pool, location, statements, cache, quick, permits, permit_wait: settings.db_timeout() }
     }
 
     pub fn backend(&self) -> Backend {
@@ -146,7 +150,11 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<R, AppError> + Send + 'static,
         R: Send + 'static,
     {
-        let _permit = self.permits.acquire().await.map_err(|_| AppError::Unavailable)?;
+        let permit = tokio::time::timeout(self.permit_wait, self.permits.acquire()).await;
+        let Ok(Ok(_permit)) = permit else {
+            tracing::warn!(wait = ?self.permit_wait, "no database connection came free in time");
+            return Err(AppError::Unavailable);
+        };
         self.start(work).await
     }
 
@@ -218,7 +226,7 @@ fn build_pool(location: &Location, settings: &Settings, statements: &StatementCo
         // A ping per checkout would add a statement to every request;
         // broken connections are caught by `has_broken` instead.
         .test_on_check_out(false)
-        .build_unchecked(Manager::new(location.clone(), statements.clone(), settings.sqlite_mmap))
+        .build_unchecked(Manager::new(location.clone(), statements.clone(), settings))
 }
 
 fn migrate(conn: &mut DbConnection) -> Result<(), OpenError> {
@@ -257,6 +265,7 @@ impl From<DieselError> for AppError {
             | DieselError::BrokenTransactionManager => AppError::Unavailable,
             DieselError::DatabaseError(_, info)
                 if info.message().contains("database is locked")
+                    || info.message().contains("statement timeout")
                     || info.message().contains("terminating connection")
                     || info.message().contains("server closed the connection") =>
             {

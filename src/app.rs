@@ -52,6 +52,7 @@ pub fn build(
         .wrap(from_fn(rest::middleware::http_cache))
         .wrap(Compress::default())
         .wrap(from_fn(rest::middleware::response_cache))
+        .wrap(from_fn(rest::middleware::refuse_nul_in_uri))
         .wrap(from_fn(rest::middleware::request_log))
 }
 

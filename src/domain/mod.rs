@@ -4,6 +4,7 @@
 pub mod access;
 pub mod article;
 pub mod change;
+pub mod control;
 pub mod filter;
 pub mod search;
 pub mod slug;

@@ -12,7 +12,9 @@
 use std::collections::HashMap;
 
 use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql_value::{ConstValue, Value};
 
+use crate::domain::control;
 use crate::error::AppError;
 
 /// How deep brackets (`{`, `[`, `(`) may nest in the text, and fragment
@@ -37,7 +39,13 @@ pub fn admit(request: &mut async_graphql::Request, max_query: usize) -> Result<(
     if nesting_depth(&request.query) > MAX_NESTING {
         return Err(AppError::invalid("query", format!("the query nests more than {MAX_NESTING} levels deep")));
     }
+    if let Some(name) = request.variables.iter().find_map(|(name, value)| const_has_control(value).then_some(name)) {
+        return Err(AppError::invalid(format!("variables.{name}"), control::REFUSED));
+    }
     let Ok(document) = request.parsed_query() else { return Ok(()) };
+    if let Some(argument) = argument_with_control(document) {
+        return Err(AppError::invalid(argument, control::REFUSED));
+    }
     let fields = expanded_fields(document)?;
     if fields > MAX_EXPANDED_FIELDS {
         return Err(AppError::invalid(
@@ -104,6 +112,50 @@ fn skip_string(bytes: &[u8], from: usize) -> usize {
         i += 1;
     }
     bytes.len()
+}
+
+/// Whether a variable's value holds a control character (PostgreSQL
+/// cannot look up or store a NUL).
+fn const_has_control(value: &ConstValue) -> bool {
+    match value {
+        ConstValue::String(text) => control::has_forbidden(text),
+        ConstValue::List(items) => items.iter().any(const_has_control),
+        ConstValue::Object(fields) => fields.iter().any(|(k, v)| control::has_forbidden(k) || const_has_control(v)),
+        _ => false,
+    }
+}
+
+fn value_has_control(value: &Value) -> bool {
+    match value {
+        Value::String(text) => control::has_forbidden(text),
+        Value::List(items) => items.iter().any(value_has_control),
+        Value::Object(fields) => fields.iter().any(|(k, v)| control::has_forbidden(k) || value_has_control(v)),
+        _ => false,
+    }
+}
+
+/// The name of the first field argument written in the document whose
+/// value holds a control character. Selection sets nest no deeper than
+/// `MAX_NESTING` here: `admit` measured the text first.
+fn argument_with_control(document: &ExecutableDocument) -> Option<String> {
+    fn in_set(set: &SelectionSet) -> Option<String> {
+        set.items.iter().find_map(|item| match &item.node {
+            Selection::Field(field) => field
+                .node
+                .arguments
+                .iter()
+                .find(|(_, value)| value_has_control(&value.node))
+                .map(|(name, _)| name.node.to_string())
+                .or_else(|| in_set(&field.node.selection_set.node)),
+            Selection::InlineFragment(inline) => in_set(&inline.node.selection_set.node),
+            Selection::FragmentSpread(_) => None,
+        })
+    }
+    document
+        .operations
+        .iter()
+        .find_map(|(_, operation)| in_set(&operation.node.selection_set.node))
+        .or_else(|| document.fragments.values().find_map(|fragment| in_set(&fragment.node.selection_set.node)))
 }
 
 /// The number of fields the document's operations select with every

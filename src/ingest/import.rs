@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::plaintext::{self, DroppedKind};
+use crate::domain::control;
 use crate::domain::text::word_count;
 use crate::error::AppError;
 use std::collections::HashMap;
@@ -236,16 +237,14 @@ async fn import_ndjson(
         if line.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        match serde_json::from_slice::<Record>(&line) {
+        match read_record(&line) {
             Ok(mut record) => {
                 if let Record::Article(article) = &mut record {
                     article.word_count = Some(word_count(&article.body));
                 }
                 batch.push((number, record))
             }
-            Err(e) => {
-                let reason = e.to_string();
-                let reason = reason.split(" at line ").next().unwrap_or_default();
+            Err(reason) => {
                 feedback.note(&format!("{name}:{number}: skipped: {reason}"));
                 report.skipped += 1;
             }
@@ -303,5 +302,18 @@ impl InFlight {
         pending.written.extend(outcome.written);
         feedback.advance(count);
         Ok(())
+    }
+}
+
+/// One NDJSON line as a record, or why it is skipped: not a record, or text
+/// with a control character (which PostgreSQL could not store).
+fn read_record(line: &[u8]) -> Result<Record, String> {
+    let record = serde_json::from_slice::<Record>(line).map_err(|e| {
+        let reason = e.to_string();
+        reason.split(" at line ").next().unwrap_or_default().to_owned()
+    })?;
+    match control::field_with_control(line) {
+        Some(field) => Err(format!("{field}: {}", control::REFUSED)),
+        None => Ok(record),
     }
 }

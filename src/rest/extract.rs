@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
-use crate::domain::Viewer;
+use crate::domain::{control, Viewer};
 use crate::error::{AppError, FieldError};
 use crate::service;
 
@@ -105,7 +105,8 @@ pub async fn read_limited(mut payload: Payload, limit: usize) -> Result<web::Byt
     Ok(body)
 }
 
-/// 400 for broken JSON, 422 (naming the field) for JSON of the wrong shape.
+/// 400 for broken JSON, 422 (naming the field) for JSON of the wrong shape
+/// or with a control character in a string.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
@@ -124,6 +125,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     deserializer
         .end()
         .map_err(|_| AppError::BadRequest("the request body has trailing characters after the JSON value".into()))?;
+    if let Some(field) = control::field_with_control(bytes) {
+        return Err(AppError::invalid(field, control::REFUSED));
+    }
     Ok(value)
 }
 

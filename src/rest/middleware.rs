@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use actix_web::body::{self, BoxBody, MessageBody};
+use actix_web::body::{self, BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
@@ -13,6 +13,7 @@ use actix_web::{web, Error, HttpMessage, HttpRequest, HttpResponse};
 
 use crate::app::AppState;
 use crate::cache::{CachedResponse, Dependencies, Rendered};
+use crate::error::AppError;
 
 pub const REQUEST_ID: &str = "x-request-id";
 
@@ -48,6 +49,22 @@ pub async fn request_log(
         res.headers_mut().insert(header::HeaderName::from_static(REQUEST_ID), value);
     }
     Ok(res)
+}
+
+/// Refuses a path or query string holding an encoded NUL with a 400, for
+/// every route at once: PostgreSQL cannot compare text with a NUL in it
+/// (`/v1/articles/a%00b` was a 500), and no slug, filter or parameter has one.
+pub async fn refuse_nul_in_uri(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, Error> {
+    let uri = req.uri().path_and_query().map_or("", |p| p.as_str());
+    if uri.as_bytes().windows(3).any(|w| w.eq_ignore_ascii_case(b"%00")) {
+        let error = AppError::BadRequest("the path or query string contains a NUL character".into());
+        let response = actix_web::ResponseError::error_response(&error);
+        return Ok(req.into_response(response).map_into_right_body());
+    }
+    next.call(req).await.map(ServiceResponse::map_into_left_body)
 }
 
 /// A duration written as milliseconds with three decimals, formatted only

@@ -260,6 +260,11 @@ impl From<DieselError> for AppError {
             DieselError::DatabaseError(_, info) if info.message().contains("FOREIGN KEY constraint failed") => {
                 AppError::Conflict("it is still referenced by other content".into())
             }
+            // The edges refuse NUL in text (domain::control); should one get
+            // past them, PostgreSQL's refusal is still the client's error.
+            DieselError::DatabaseError(_, info) if info.message().contains("invalid byte sequence") => {
+                AppError::BadRequest("text must not contain NUL characters".into())
+            }
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
             | DieselError::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _)
             | DieselError::BrokenTransactionManager => AppError::Unavailable,

@@ -12,6 +12,7 @@ backend_tests!(
     database_down_is_503,
     tag_filters_are_bounded,
     stuck_database_is_a_bounded_503,
+    control_characters_are_refused_at_the_edge,
 );
 
 async fn malformed_requests_get_clear_errors(backend: Backend) {
@@ -122,4 +123,51 @@ async fn stuck_database_is_a_bounded_503(backend: Backend) {
     holder.batch_execute("ROLLBACK").unwrap();
     let after = app.send_json(stuck_method, stuck_path, Some(&write), &json!({"headline": "Free"})).await;
     assert!(after.status == 200 || after.status == 201, "{}", String::from_utf8_lossy(&after.body));
+}
+
+/// NUL (PostgreSQL cannot hold it: a 500 before) and other control
+/// characters are refused at every edge, naming the field, and change nothing.
+async fn control_characters_are_refused_at_the_edge(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let write = app.key(Scope::Write).await;
+    for path in
+        ["/v1/articles/a%00b", "/v1/articles?section=a%00b", "/v1/authors/x%00", "/graphql?query=%7B__typename%00%7D"]
+    {
+        let problem = app.get(path, None).await.problem(400);
+        assert!(problem["detail"].as_str().unwrap().contains("NUL"), "{path}: {problem}");
+    }
+    for (path, body, field) in [
+        ("/v1/articles", json!({"headline": "a\u{0}b"}), "headline"),
+        ("/v1/articles", json!({"headline": "ok", "summary": "\u{1b}[31mred"}), "summary"),
+        ("/v1/articles", json!({"headline": "ok", "tags": ["a\u{0}"]}), "tags[0]"),
+        ("/v1/authors", json!({"slug": "ann", "name": "Ann\u{7f}"}), "name"),
+    ] {
+        let problem = app.post(path, Some(&write), &body).await.problem(422);
+        assert_eq!(problem["errors"][0]["field"], field, "{problem}");
+    }
+    // Tab and newline are text, not control.
+    let created = app.post("/v1/articles", Some(&write), &json!({"headline": "Fine", "body": "a\tb\n\nc"})).await;
+    assert_eq!(created.status, 201, "{}", String::from_utf8_lossy(&created.body));
+    let all = app.get("/v1/articles?status=any", Some(&write)).await.json();
+    assert_eq!(all["data"].as_array().unwrap().len(), 1, "nothing else was written");
+
+    let body = app.graphql(r#"{ article(slug: "a\u0000b") { id } }"#, json!({}), None).await;
+    assert_eq!(crate::helpers::error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert_eq!(body["errors"][0]["extensions"]["field"], "slug", "{body}");
+    let body = app.graphql("query($s: String!) { article(slug: $s) { id } }", json!({"s": "a\u{0}b"}), None).await;
+    assert_eq!(body["errors"][0]["extensions"]["field"], "variables.s", "{body}");
+    let mutation = r#"mutation { createArticle(input: {headline: "x\u0001"}) { id } }"#;
+    let body = app.graphql(mutation, json!({}), Some(&write)).await;
+    assert_eq!(crate::helpers::error_code(&body), "BAD_USER_INPUT", "{body}");
+
+    let at = "\"created_at\":\"2020-01-01T00:00:00Z\",\"updated_at\":\"2020-01-01T00:00:00Z\"";
+    let input = format!(
+        "{{\"type\":\"author\",\"slug\":\"nul\",\"name\":\"N\\u0000L\",\"bio\":null,\"avatar_url\":null,{at}}}\n\
+         {{\"type\":\"author\",\"slug\":\"fine\",\"name\":\"Fine\",\"bio\":null,\"avatar_url\":null,{at}}}\n"
+    );
+    let output = crate::ingest::pipe(&app.database_url(), &["import", "-"], &input);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert!(stderr.contains(":1: skipped: name: must not contain NUL"), "{stderr}");
+    assert!(stderr.contains("imported 1, unchanged 0, skipped 1"), "{stderr}");
 }

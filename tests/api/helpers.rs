@@ -25,6 +25,8 @@ pub fn postgres_url() -> Option<String> {
 }
 
 /// Stamps out one test per backend from `async fn name(backend: Backend)`.
+/// The PostgreSQL case is ignored (and so reported) unless TEST_DATABASE_URL
+/// is set; build.rs reads it, so a build with it set runs every case.
 #[macro_export]
 macro_rules! backend_tests {
     ($($name:ident),* $(,)?) => {
@@ -36,11 +38,8 @@ macro_rules! backend_tests {
                 }
 
                 #[actix_web::test]
+                #[cfg_attr(not(postgres_tests), ignore = "TEST_DATABASE_URL was not set when the tests were built")]
                 async fn postgres() {
-                    if $crate::helpers::postgres_url().is_none() {
-                        eprintln!("TEST_DATABASE_URL is not set: skipping the PostgreSQL run");
-                        return;
-                    }
                     super::$name($crate::helpers::Backend::Postgres).await;
                 }
             }

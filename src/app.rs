@@ -1,4 +1,5 @@
-//! AppState and the assembly of the HTTP application: routes, docs, middleware.
+//! The assembly of the HTTP application: the one module that mounts the
+//! shared http layer, the REST and GraphQL routes and the docs.
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
@@ -8,28 +9,30 @@ use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Settings;
+use crate::http::state::AppState;
+use crate::http::{health, middleware, serve_cached};
 use crate::store::Db;
 use crate::{graphql, rest};
 
-/// What every request can reach: built once, shared by all workers.
-pub struct AppState {
-    pub db: Db,
-    pub settings: Settings,
-    pub openapi: utoipa::openapi::OpenApi,
-    pub graphql: graphql::Schemas,
+/// What the workers share, built once: the state every handler reads,
+/// the GraphQL schemas and the OpenAPI document.
+#[derive(Clone)]
+pub struct Shared {
+    pub state: web::Data<AppState>,
+    schemas: web::Data<graphql::Schemas>,
+    openapi: utoipa::openapi::OpenApi,
 }
 
-impl AppState {
-    pub fn new(db: Db, settings: Settings) -> web::Data<Self> {
-        let graphql = graphql::Schemas::build(db.clone(), &settings);
-        db.listen_for_changes();
-        web::Data::new(Self { db, settings, openapi: rest::openapi(), graphql })
+impl Shared {
+    pub fn new(db: Db, settings: Settings) -> Self {
+        let schemas = web::Data::new(graphql::Schemas::build(db.clone(), &settings));
+        Self { state: AppState::new(db, settings), schemas, openapi: rest::openapi() }
     }
 }
 
 /// The whole application for one worker.
 pub fn build(
-    state: web::Data<AppState>,
+    shared: Shared,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -39,24 +42,24 @@ pub fn build(
         InitError = (),
     >,
 > {
-    let openapi = state.openapi.clone();
     App::new()
         .into_utoipa_app()
-        .app_data(state)
+        .app_data(shared.state)
+        .app_data(shared.schemas)
         .configure(rest::routes)
         .into_app()
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", openapi))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", shared.openapi))
         .service(web::redirect("/docs", "/docs/"))
         .configure(graphql::http::configure)
-        .default_service(web::to(rest::no_route))
-        .wrap(from_fn(rest::middleware::http_cache))
+        .default_service(web::to(health::no_route))
+        .wrap(from_fn(middleware::http_cache))
         .wrap(Compress::default())
-        .wrap(from_fn(rest::middleware::response_cache))
-        .wrap(from_fn(rest::middleware::refuse_nul_in_uri))
-        .wrap(from_fn(rest::middleware::request_log))
+        .wrap(from_fn(serve_cached::response_cache))
+        .wrap(from_fn(middleware::refuse_nul_in_uri))
+        .wrap(from_fn(middleware::request_log))
 }
 
 /// Serves until interrupted.
-pub async fn serve(state: web::Data<AppState>, listener: std::net::TcpListener) -> std::io::Result<()> {
-    HttpServer::new(move || build(state.clone())).listen(listener)?.run().await
+pub async fn serve(shared: Shared, listener: std::net::TcpListener) -> std::io::Result<()> {
+    HttpServer::new(move || build(shared.clone())).listen(listener)?.run().await
 }

@@ -3,7 +3,7 @@
 use clap::Args;
 
 use super::{open_store, Failure};
-use crate::app::{self, AppState};
+use crate::app::{self, Shared};
 use crate::config::Settings;
 use crate::service::demo;
 
@@ -26,6 +26,5 @@ pub async fn run(settings: Settings, args: ServeArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::new(1, format!("cannot listen on {}: {e}", settings.bind)))?;
     let address = listener.local_addr().map_err(|e| Failure::new(1, e))?;
     tracing::info!("listening on http://{address} (docs at http://{address}/docs)");
-    let state = AppState::new(db, settings);
-    app::serve(state, listener).await.map_err(|e| Failure::new(1, format!("server error: {e}")))
+    app::serve(Shared::new(db, settings), listener).await.map_err(|e| Failure::new(1, format!("server error: {e}")))
 }

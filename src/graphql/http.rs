@@ -9,12 +9,13 @@ use async_graphql::ErrorExtensions;
 
 use super::guard;
 use super::loaders::RelatedLoader;
-use crate::app::AppState;
-use crate::cache::depends_on;
+use super::Schemas;
 use crate::domain::{Dep, Viewer};
 use crate::error::AppError;
-use crate::rest::extract::{bearer_token, is_json, read_limited};
-use crate::rest::middleware::{cached_response, render_and_keep};
+use crate::http::extract::{bearer_token, is_json, read_limited};
+use crate::http::response_cache::depends_on;
+use crate::http::serve_cached::{cached_response, render_and_keep};
+use crate::http::state::AppState;
 use crate::service;
 
 pub fn configure(config: &mut web::ServiceConfig) {
@@ -49,13 +50,18 @@ async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, AppError>
 }
 
 /// Runs one admitted request (see `guard::admit`) for its caller, with per-request loaders.
-async fn execute(state: &AppState, req: &HttpRequest, mut request: async_graphql::Request) -> HttpResponse {
+async fn execute(
+    state: &AppState,
+    schemas: &Schemas,
+    req: &HttpRequest,
+    mut request: async_graphql::Request,
+) -> HttpResponse {
     let viewer = match viewer(state, req).await {
         Ok(viewer) => viewer,
         Err(error) => return error_response(error.extend()),
     };
     let loader = DataLoader::new(RelatedLoader { db: state.db.clone(), viewer }, tokio::spawn);
-    let schema = state.graphql.for_request(&mut request);
+    let schema = schemas.for_request(&mut request);
     let response = schema.execute(request.data(viewer).data(loader)).await;
     if !response.is_err() {
         // A query may read anything public; any content write makes it stale.
@@ -64,7 +70,12 @@ async fn execute(state: &AppState, req: &HttpRequest, mut request: async_graphql
     json_response(&response)
 }
 
-async fn post_graphql(state: web::Data<AppState>, req: HttpRequest, payload: web::Payload) -> HttpResponse {
+async fn post_graphql(
+    state: web::Data<AppState>,
+    schemas: web::Data<Schemas>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> HttpResponse {
     let limit = state.settings.max_body;
     let body = match read_limited(payload.into_inner(), limit).await {
         Ok(body) => body,
@@ -86,9 +97,9 @@ async fn post_graphql(state: web::Data<AppState>, req: HttpRequest, payload: web
     }
     match shared_key {
         Some(key) if request.parsed_query().is_ok_and(is_read_only) => {
-            render_and_keep(&state, &req, key, execute(&state, &req, request)).await
+            render_and_keep(&state, &req, key, execute(&state, &schemas, &req, request)).await
         }
-        _ => execute(&state, &req, request).await,
+        _ => execute(&state, &schemas, &req, request).await,
     }
 }
 
@@ -96,7 +107,7 @@ async fn post_graphql(state: web::Data<AppState>, req: HttpRequest, payload: web
 /// send their queries with POST, so a section front asked for that way is
 /// served from memory too. Keyed requests never are.
 fn shares_cached_responses(state: &AppState, req: &HttpRequest) -> bool {
-    state.db.cache().is_enabled() && !req.headers().contains_key(header::AUTHORIZATION)
+    state.cache.is_enabled() && !req.headers().contains_key(header::AUTHORIZATION)
 }
 
 /// A POST is named by its exact body: query, variables and operation name.
@@ -122,7 +133,7 @@ fn is_mutation(document: &ExecutableDocument) -> bool {
     document.operations.iter().any(|(_, operation)| operation.node.ty == OperationType::Mutation)
 }
 
-async fn get_graphql(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+async fn get_graphql(state: web::Data<AppState>, schemas: web::Data<Schemas>, req: HttpRequest) -> HttpResponse {
     if req.query_string().is_empty() && wants_html(&req) {
         return HttpResponse::Ok().content_type("text/html; charset=utf-8").body(GRAPHIQL_HTML);
     }
@@ -136,7 +147,7 @@ async fn get_graphql(state: web::Data<AppState>, req: HttpRequest) -> HttpRespon
     if request.parsed_query().is_ok_and(is_mutation) {
         return error_response(AppError::BadRequest("mutations must be sent with POST".into()).extend());
     }
-    execute(&state, &req, request).await
+    execute(&state, &schemas, &req, request).await
 }
 
 const GRAPHIQL_HTML: &str = r#"<!doctype html>

@@ -7,20 +7,20 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::errors::{ReadErrors, WriteErrors};
-use super::extract::{if_match, JsonBody, OptionalJsonBody, QueryPairs, Writer};
-use super::middleware::{etag_matches, etag_of};
 use super::types::{
     ArticleBody, ArticleList, ArticleRequest, ArticleSummary, BacklinkList, PublishRequest, RelatedBody, RelatedList,
     RelatedRequest, SuggestionList,
 };
-use crate::app::AppState;
-use crate::cache::depends_on;
 use crate::domain::time::parse_date_param;
 use crate::domain::{
     ArticleCursor, ArticleFilter, ArticleSort, Dep, Limit, Page, Reference, SearchQuery, StatusFilter, Viewer,
     MAX_TAG_FILTERS,
 };
 use crate::error::AppError;
+use crate::http::extract::{if_match, JsonBody, OptionalJsonBody, QueryPairs, Writer};
+use crate::http::middleware::{etag_matches, etag_of};
+use crate::http::response_cache::depends_on;
+use crate::http::state::AppState;
 use crate::service::articles as service;
 
 pub fn configure(config: &mut ServiceConfig) {

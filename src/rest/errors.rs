@@ -2,7 +2,7 @@
 
 use utoipa::IntoResponses;
 
-use crate::error::Problem;
+use crate::http::problem::Problem;
 
 /// Errors of read routes.
 #[allow(dead_code)]

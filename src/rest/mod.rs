@@ -1,22 +1,19 @@
-//! The REST API (`/v1`), health checks and the OpenAPI document. Handlers
+//! The REST API (`/v1`) and the OpenAPI document. Handlers
 //! are thin: parse at the edge, call `service`, convert to response types.
 
 pub mod articles;
 pub mod errors;
-pub mod extract;
-pub mod middleware;
 pub mod people;
 pub mod types;
 
-use actix_web::{get, web, HttpResponse};
-use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi, ToSchema};
+use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
 
-use crate::app::AppState;
-use crate::error::{AppError, FieldError, Problem};
+use crate::error::FieldError;
+use crate::http::health;
+use crate::http::problem::Problem;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -63,8 +60,8 @@ pub fn routes(config: &mut ServiceConfig) {
         .service(scope("/v1/authors").configure(people::configure_authors))
         .service(scope("/v1/sections").configure(people::configure_sections))
         .service(scope("/v1/tags").configure(people::configure_tags))
-        .service(healthz)
-        .service(readyz);
+        .service(health::healthz)
+        .service(health::readyz);
 }
 
 /// The OpenAPI document, generated from the routes themselves.
@@ -72,36 +69,4 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, openapi) =
         actix_web::App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes).split_for_parts();
     openapi
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct HealthBody {
-    #[schema(example = "ok")]
-    pub status: String,
-}
-
-/// The process is alive.
-#[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = HealthBody)))]
-#[get("/healthz")]
-async fn healthz() -> web::Json<HealthBody> {
-    web::Json(HealthBody { status: "ok".into() })
-}
-
-/// The database answers; 503 when it does not.
-#[utoipa::path(tag = "health", responses(
-    (status = 200, description = "Ready", body = HealthBody),
-    (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json")
-))]
-#[get("/readyz")]
-async fn readyz(state: web::Data<AppState>) -> Result<web::Json<HealthBody>, AppError> {
-    if state.db.is_ready().await {
-        Ok(web::Json(HealthBody { status: "ready".into() }))
-    } else {
-        Err(AppError::Unavailable)
-    }
-}
-
-/// Unknown routes answer with a problem document too.
-pub async fn no_route(req: actix_web::HttpRequest) -> Result<HttpResponse, AppError> {
-    Err(AppError::NoRoute(format!("{} {}", req.method(), req.path())))
 }

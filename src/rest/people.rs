@@ -9,15 +9,15 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::articles::{article_filter, article_list, page_response, ArticleListParams};
 use super::errors::{ReadErrors, WriteErrors};
-use super::extract::{JsonBody, QueryPairs, Writer};
 use super::types::{
     ArticleList, AuthorBody, AuthorList, AuthorRequest, SectionBody, SectionList, SectionRequest, TagBody, TagList,
     TagRequest,
 };
-use crate::app::AppState;
-use crate::cache::depends_on;
 use crate::domain::{Dep, Limit, Viewer};
 use crate::error::AppError;
+use crate::http::extract::{JsonBody, QueryPairs, Writer};
+use crate::http::response_cache::depends_on;
+use crate::http::state::AppState;
 use crate::service::articles::{self as articles, Owner};
 use crate::service::people::{self as service, SlugPage};
 

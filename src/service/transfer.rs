@@ -156,7 +156,7 @@ pub fn import_batch(
     records: Vec<Record>,
     options: ImportOptions,
 ) -> impl std::future::Future<Output = Result<BatchOutcome, AppError>> + Send + 'static {
-    let cache = std::sync::Arc::clone(db.cache());
+    let freshness = std::sync::Arc::clone(db.freshness());
     db.start(move |conn| {
         bulk::bulk_cache(conn, true)?;
         // Fast path: no savepoints. A record refused by validation has written
@@ -167,7 +167,7 @@ pub fn import_batch(
             let merging = bulk::pause_index_merging(conn)?;
             let outcome = write_batch(conn, &records, options, savepoints)?;
             bulk::resume_index_merging(conn, merging)?;
-            crate::store::changes::announce(conn, &cache, &batch_changes(&outcome))?;
+            crate::store::changes::announce(conn, &freshness, &batch_changes(&outcome))?;
             Ok::<_, AppError>(outcome)
         };
         let outcome = match write_transaction(conn, |conn| write_and_announce(conn, false)) {
@@ -177,7 +177,7 @@ pub fn import_batch(
         };
         bulk::bulk_cache(conn, false)?;
         if let Ok(outcome) = &outcome {
-            cache.apply(&batch_changes(outcome));
+            freshness.apply(&batch_changes(outcome));
         }
         outcome
     })

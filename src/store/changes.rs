@@ -2,7 +2,7 @@
 //! theirs did, inside the writing transaction (so the news goes out exactly
 //! when the write commits): PostgreSQL `NOTIFY` heard by a `LISTEN`ing
 //! connection per process; on SQLite, a row in `change_log` that each
-//! process polls for. Also the one query the response cache needs: when the
+//! process polls for. Also the one query `Freshness` needs: when the
 //! next scheduled article goes public.
 
 use std::sync::{Arc, Weak};
@@ -15,10 +15,10 @@ use diesel::{Connection, PgConnection};
 
 use super::schema::articles;
 use super::{DbConnection, Location};
-use crate::cache::ResponseCache;
 use crate::domain::time::{from_stored, to_stored};
 use crate::domain::Change;
 use crate::error::AppError;
+use crate::freshness::Freshness;
 
 const CHANNEL: &str = "dateline_changes";
 /// How often the listening connection looks for notifications: the most a
@@ -32,11 +32,11 @@ const CHANGE_LOG_KEEP: i64 = 10_000;
 
 /// Sends the changes to every other process when the surrounding
 /// transaction commits.
-pub fn announce(conn: &mut DbConnection, cache: &ResponseCache, changes: &[Change]) -> Result<(), AppError> {
+pub fn announce(conn: &mut DbConnection, freshness: &Freshness, changes: &[Change]) -> Result<(), AppError> {
     if changes.is_empty() {
         return Ok(());
     }
-    let payload = cache.notification(changes);
+    let payload = freshness.notification(changes);
     match conn {
         DbConnection::Postgres(pg) => {
             diesel::sql_query(format!("SELECT pg_notify('{CHANNEL}', $1)")).bind::<Text, _>(payload).execute(pg)?;
@@ -66,14 +66,14 @@ pub fn next_publication(conn: &mut DbConnection, now: DateTime<Utc>) -> Result<O
     Ok(next.map(from_stored))
 }
 
-/// Applies other processes' changes to `cache` from a thread of its own,
-/// until the cache is dropped. A lost connection empties the cache (news
+/// Applies other processes' changes to `freshness` from a thread of its own,
+/// until the store is dropped. A lost connection forgets everything (news
 /// may have been missed) and is opened again.
-pub fn listen(location: Location, cache: &Arc<ResponseCache>) {
-    let cache = Arc::downgrade(cache);
+pub fn listen(location: Location, freshness: &Arc<Freshness>) {
+    let freshness = Arc::downgrade(freshness);
     let spawned = std::thread::Builder::new().name("dateline-listen".into()).spawn(move || match location {
-        Location::Postgres(url) => listen_loop(&url, &cache),
-        Location::Sqlite(_) => poll_change_log(&location, &cache),
+        Location::Postgres(url) => listen_loop(&url, &freshness),
+        Location::Sqlite(_) => poll_change_log(&location, &freshness),
     });
     if let Err(error) = spawned {
         tracing::error!(%error, "cannot start the change listener; caches of other processes' writes may go stale");
@@ -107,14 +107,14 @@ fn open_change_log(location: &Location, resume: Option<i64>) -> Option<(DbConnec
 }
 
 /// SQLite: reads the change log's new rows every `LISTEN_POLL`. A failed
-/// read empties the cache (rows may have been missed) and reopens, going on
+/// read empties the freshness (rows may have been missed) and reopens, going on
 /// after the last row it read: a write logged while it was reconnecting is
 /// still applied (starting again from the end of the log would skip it,
-/// after the cache had been emptied and had begun to fill again).
-fn poll_change_log(location: &Location, cache: &Weak<ResponseCache>) {
+/// after the freshness had been emptied and had begun to fill again).
+fn poll_change_log(location: &Location, freshness: &Weak<Freshness>) {
     let mut reader = open_change_log(location, None);
     let mut resume = None;
-    while cache.strong_count() > 0 {
+    while freshness.strong_count() > 0 {
         std::thread::sleep(LISTEN_POLL);
         let Some((conn, seen)) = reader.as_mut() else {
             reader = open_change_log(location, resume);
@@ -123,19 +123,19 @@ fn poll_change_log(location: &Location, cache: &Weak<ResponseCache>) {
         let read = diesel::sql_query("SELECT id, payload FROM change_log WHERE id > $1 ORDER BY id")
             .bind::<diesel::sql_types::BigInt, _>(*seen)
             .load::<Logged>(conn);
-        let Some(cache) = cache.upgrade() else {
+        let Some(freshness) = freshness.upgrade() else {
             return;
         };
         match read {
             Ok(rows) => {
                 for row in rows {
-                    cache.apply_notification(&row.payload);
+                    freshness.apply_notification(&row.payload);
                     *seen = row.id;
                 }
             }
             Err(error) => {
                 tracing::warn!(%error, "cannot read the change log");
-                cache.apply(&[Change::Everything]);
+                freshness.apply(&[Change::Everything]);
                 resume = Some(*seen);
                 reader = None;
             }
@@ -143,19 +143,19 @@ fn poll_change_log(location: &Location, cache: &Weak<ResponseCache>) {
     }
 }
 
-fn listen_loop(url: &str, cache: &Weak<ResponseCache>) {
+fn listen_loop(url: &str, freshness: &Weak<Freshness>) {
     let mut first = true;
-    while cache.strong_count() > 0 {
+    while freshness.strong_count() > 0 {
         match listening_connection(url) {
             Ok(mut conn) => {
                 if !first {
-                    if let Some(cache) = cache.upgrade() {
-                        cache.apply(&[Change::Everything]);
+                    if let Some(freshness) = freshness.upgrade() {
+                        freshness.apply(&[Change::Everything]);
                     }
                     tracing::info!("change listener reconnected");
                 }
                 first = false;
-                drain_until_broken(&mut conn, cache);
+                drain_until_broken(&mut conn, freshness);
             }
             Err(error) => tracing::debug!(%error, "change listener cannot connect"),
         }
@@ -169,23 +169,23 @@ fn listening_connection(url: &str) -> Result<PgConnection, String> {
     Ok(conn)
 }
 
-/// Returns when the connection breaks or the cache is gone.
-fn drain_until_broken(conn: &mut PgConnection, cache: &Weak<ResponseCache>) {
+/// Returns when the connection breaks or the freshness is gone.
+fn drain_until_broken(conn: &mut PgConnection, freshness: &Weak<Freshness>) {
     loop {
-        let Some(cache) = cache.upgrade() else {
+        let Some(freshness) = freshness.upgrade() else {
             return;
         };
         for notification in conn.notifications_iter() {
             match notification {
-                Ok(notification) => cache.apply_notification(&notification.payload),
+                Ok(notification) => freshness.apply_notification(&notification.payload),
                 Err(error) => {
                     tracing::warn!(%error, "change listener lost its connection");
-                    cache.apply(&[Change::Everything]);
+                    freshness.apply(&[Change::Everything]);
                     return;
                 }
             }
         }
-        drop(cache);
+        drop(freshness);
         std::thread::sleep(LISTEN_POLL);
     }
 }

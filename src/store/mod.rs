@@ -19,10 +19,10 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 pub use connection::{write_transaction, Backend, DbConnection, Location, StatementCounter};
 
-use crate::cache::ResponseCache;
 use crate::config::Settings;
 use crate::domain::Change;
 use crate::error::AppError;
+use crate::freshness::Freshness;
 use connection::Manager;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -34,8 +34,9 @@ pub struct Db {
     pool: Pool<Manager>,
     location: Location,
     statements: StatementCounter,
-    /// Rendered public responses; every write through `write` keeps it true.
-    cache: Arc<ResponseCache>,
+    /// What is still true; every write through `write` records its changes
+    /// here once committed, and caches of rendered responses consult it.
+    freshness: Arc<Freshness>,
     /// SQLite only: connections for the short reads the HTTP workers run
     /// on their own threads (`read_quick`), one per core, apart from the
     /// pool so those reads never wait behind searches and writes.
@@ -85,24 +86,22 @@ impl Db {
         let pool = build_pool(&location, settings, &statements, settings.db_pool_size);
         let quick = (location.backend() == Backend::Sqlite)
             .then(|| build_pool(&location, settings, &statements, crate::config::cores()));
-        let cache = Arc::new(ResponseCache::new(settings.cache_size));
+        let freshness = Arc::new(Freshness::default());
         let permits = Arc::new(tokio::sync::Semaphore::new(settings.db_pool_size.max(1) as usize));
-        Self { pool, location, statements, cache, quick, permits, permit_wait: settings.db_timeout() }
+        Self { pool, location, statements, freshness, quick, permits, permit_wait: settings.db_timeout() }
     }
 
     pub fn backend(&self) -> Backend {
         self.location.backend()
     }
 
-    pub fn cache(&self) -> &Arc<ResponseCache> {
-        &self.cache
+    pub fn freshness(&self) -> &Arc<Freshness> {
+        &self.freshness
     }
 
-    /// Starts applying other processes' writes to this process's cache.
+    /// Starts applying other processes' writes to this process's freshness.
     pub fn listen_for_changes(&self) {
-        if self.cache.is_enabled() {
-            changes::listen(self.location.clone(), &self.cache);
-        }
+        changes::listen(self.location.clone(), &self.freshness);
     }
 
     /// Runs a write in one transaction. The work returns what it changed:
@@ -113,30 +112,30 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<(R, Vec<Change>), AppError> + Send + 'static,
         R: Send + 'static,
     {
-        let cache = Arc::clone(&self.cache);
+        let freshness = Arc::clone(&self.freshness);
         let (result, changed) = self
             .run(move |conn| {
                 write_transaction(conn, |conn| {
                     let (result, changed) = work(conn)?;
-                    changes::announce(conn, &cache, &changed)?;
+                    changes::announce(conn, &freshness, &changed)?;
                     Ok((result, changed))
                 })
             })
             .await?;
-        self.cache.apply(&changed);
+        self.freshness.apply(&changed);
         Ok(result)
     }
 
-    /// Reads the next scheduled publication for the cache, when it needs it.
-    pub async fn refresh_cache_horizon(&self) {
-        let Some(ticket) = self.cache.claim_horizon_read() else {
+    /// Reads the next scheduled publication for `Freshness`, when it needs it.
+    pub async fn refresh_freshness_horizon(&self) {
+        let Some(ticket) = self.freshness.claim_horizon_read() else {
             return;
         };
         let next = self.run(|conn| changes::next_publication(conn, crate::domain::time::now())).await;
         if let Err(error) = &next {
             tracing::warn!(%error, "cannot read the next scheduled publication; not caching");
         }
-        self.cache.finish_horizon_read(ticket, next.map_err(drop));
+        self.freshness.finish_horizon_read(ticket, next.map_err(drop));
     }
 
     /// Statements run through this pool so far.

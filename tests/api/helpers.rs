@@ -5,7 +5,7 @@
 use std::net::TcpListener;
 
 use actix_web::http::{header::HeaderMap, Method};
-use dateline::app::{self, AppState};
+use dateline::app::{self, Shared};
 use dateline::config::Settings;
 use dateline::domain::Scope;
 use dateline::service;
@@ -171,8 +171,8 @@ impl TestApp {
     fn serve(db: Db, settings: Settings, database: TestDatabase) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let address = format!("http://{}", listener.local_addr().expect("address"));
-        let state = AppState::new(db.clone(), settings);
-        let server = actix_web::HttpServer::new(move || app::build(state.clone()))
+        let shared = Shared::new(db.clone(), settings);
+        let server = actix_web::HttpServer::new(move || app::build(shared.clone()))
             .workers(1)
             .listen(listener)
             .expect("listen")

@@ -8,9 +8,9 @@ use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 
-use crate::app::AppState;
 use crate::domain::{control, Viewer};
 use crate::error::{AppError, FieldError};
+use crate::http::state::AppState;
 use crate::service;
 
 fn state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {

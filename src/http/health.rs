@@ -1,0 +1,41 @@
+//! Liveness, readiness and the answer to unknown routes.
+
+use actix_web::{get, web, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::problem::Problem;
+use crate::error::AppError;
+use crate::http::state::AppState;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthBody {
+    #[schema(example = "ok")]
+    pub status: String,
+}
+
+/// The process is alive.
+#[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = HealthBody)))]
+#[get("/healthz")]
+pub async fn healthz() -> web::Json<HealthBody> {
+    web::Json(HealthBody { status: "ok".into() })
+}
+
+/// The database answers; 503 when it does not.
+#[utoipa::path(tag = "health", responses(
+    (status = 200, description = "Ready", body = HealthBody),
+    (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json")
+))]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<HealthBody>, AppError> {
+    if state.db.is_ready().await {
+        Ok(web::Json(HealthBody { status: "ready".into() }))
+    } else {
+        Err(AppError::Unavailable)
+    }
+}
+
+/// Unknown routes answer with a problem document too.
+pub async fn no_route(req: actix_web::HttpRequest) -> Result<HttpResponse, AppError> {
+    Err(AppError::NoRoute(format!("{} {}", req.method(), req.path())))
+}

@@ -1,0 +1,11 @@
+//! What REST and GraphQL share over HTTP: the state every handler reads,
+//! request extractors, middleware, the rendered-response cache, problem
+//! documents and health checks.
+
+pub mod extract;
+pub mod health;
+pub mod middleware;
+pub mod problem;
+pub mod response_cache;
+pub mod serve_cached;
+pub mod state;

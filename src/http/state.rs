@@ -1,0 +1,26 @@
+//! What every request can reach: built once, shared by all workers.
+
+use std::sync::Arc;
+
+use actix_web::web;
+
+use super::response_cache::ResponseCache;
+use crate::config::Settings;
+use crate::store::Db;
+
+pub struct AppState {
+    pub db: Db,
+    pub settings: Settings,
+    /// Rendered public responses; the store's `Freshness` says which are still true.
+    pub cache: ResponseCache,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: Settings) -> web::Data<Self> {
+        let cache = ResponseCache::new(settings.cache_size, Arc::clone(db.freshness()));
+        if cache.is_enabled() {
+            db.listen_for_changes();
+        }
+        web::Data::new(Self { db, settings, cache })
+    }
+}

@@ -55,6 +55,15 @@ impl ArticleSort {
         }
     }
 
+    /// The keyset value of an article in this order.
+    pub fn key_of(self, article: &super::Article) -> SortKey {
+        match self {
+            Self::PublishedDesc | Self::PublishedAsc => SortKey::At(article.published_at.unwrap_or(article.created_at)),
+            Self::UpdatedDesc => SortKey::At(article.updated_at),
+            Self::Relevance => SortKey::Score(article.search.as_ref().map_or(0.0, |m| m.score)),
+        }
+    }
+
     fn tag(self) -> char {
         match self {
             Self::PublishedDesc => 'p',

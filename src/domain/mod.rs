@@ -9,6 +9,7 @@ pub mod filter;
 pub mod search;
 pub mod slug;
 pub mod snippet;
+pub mod story;
 pub mod text;
 pub mod time;
 

@@ -3,9 +3,6 @@
 
 use async_graphql::SimpleObject;
 
-use super::types::{Article, Author, Tag};
-use crate::domain::Page;
-
 /// Where a page ends, and whether another follows.
 #[derive(SimpleObject, Clone)]
 pub struct PageInfo {
@@ -23,7 +20,7 @@ pub struct PageInfo {
 macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty, $what:literal) => {
         #[doc = concat!("A ", $what, " and its cursor.")]
-        #[derive(SimpleObject)]
+        #[derive(async_graphql::SimpleObject)]
         pub struct $edge {
             /// Opaque position of this item; valid as `after` (and as REST's `cursor`).
             pub cursor: String,
@@ -32,23 +29,27 @@ macro_rules! connection {
         }
 
         #[doc = concat!("A page of ", $what, "s (Relay connection).")]
-        #[derive(SimpleObject)]
+        #[derive(async_graphql::SimpleObject)]
         pub struct $connection {
             /// The items with their cursors.
             pub edges: Vec<$edge>,
             /// The items alone.
             pub nodes: Vec<$node>,
             /// Where this page ends.
-            pub page_info: PageInfo,
+            pub page_info: $crate::graphql::connection::PageInfo,
         }
 
         impl $connection {
             /// Builds the connection of a page; `cursor_of` gives each item's cursor.
-            pub fn from_page<D>(page: Page<D>, cursor_of: impl Fn(&D) -> String, wrap: impl Fn(D) -> $node) -> Self {
+            pub fn from_page<D>(
+                page: $crate::domain::Page<D>,
+                cursor_of: impl Fn(&D) -> String,
+                wrap: impl Fn(D) -> $node,
+            ) -> Self {
                 let has_next_page = page.next_cursor.is_some();
                 let edges: Vec<$edge> =
                     page.items.into_iter().map(|item| $edge { cursor: cursor_of(&item), node: wrap(item) }).collect();
-                let page_info = PageInfo {
+                let page_info = $crate::graphql::connection::PageInfo {
                     has_next_page,
                     has_previous_page: false,
                     start_cursor: edges.first().map(|e| e.cursor.clone()),
@@ -61,6 +62,4 @@ macro_rules! connection {
     };
 }
 
-connection!(ArticleConnection, ArticleEdge, Article, "article");
-connection!(AuthorConnection, AuthorEdge, Author, "author");
-connection!(TagConnection, TagEdge, Tag, "tag");
+pub(super) use connection;

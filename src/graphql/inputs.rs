@@ -4,7 +4,7 @@
 use async_graphql::{Enum, InputObject, MaybeUndefined, Result};
 
 use super::bad_input;
-use super::types::{ArticleStatus, BylineRole, DateTime};
+use super::scalars::{ArticleStatus, BylineRole, DateTime};
 use crate::domain::{
     self, ArticleCursor, ArticleFilter, ArticleSort, Limit, Patch, Reference, RelatedInput, SearchQuery, StatusFilter,
     MAX_TAG_FILTERS,

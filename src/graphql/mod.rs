@@ -8,6 +8,7 @@ mod inputs;
 mod loaders;
 mod mutation;
 mod query;
+mod scalars;
 mod types;
 
 use async_graphql::extensions::apollo_persisted_queries::{ApolloPersistedQueries, LruCacheStorage};

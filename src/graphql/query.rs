@@ -2,9 +2,9 @@
 
 use async_graphql::{Context, ErrorExtensions, Object, Result, ID};
 
-use super::connection::{AuthorConnection, TagConnection};
 use super::inputs::{article_page, ArticleFilterInput, ArticleSortInput, PageArgs};
 use super::types::{article_connection, Article, ArticleConnection, Author, Section, Tag};
+use super::types::{AuthorConnection, TagConnection};
 use super::{bad_input, GqlResult};
 use crate::domain::{encode_slug_cursor, Limit, Viewer};
 use crate::error::AppError;

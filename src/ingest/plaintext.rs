@@ -6,31 +6,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// A story read from a file, ready to store.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Story {
-    pub headline: String,
-    /// Author names in byline order.
-    pub bylines: Vec<String>,
-    pub published_at: DateTime<Utc>,
-    /// CommonMark.
-    pub body: String,
-    /// What was left out of the body, for the import report.
-    pub dropped: Vec<Dropped>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DroppedKind {
-    Furniture,
-    Promo,
-}
-
-/// A block left out of the body, named by its first words.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Dropped {
-    pub kind: DroppedKind,
-    pub first_words: String,
-}
+pub use crate::domain::story::{Dropped, DroppedKind, Story};
 
 /// Blocks that begin page furniture at the end of a story.
 pub const DEFAULT_FURNITURE: &[&str] = &[

@@ -16,6 +16,7 @@ use crate::domain::{
 use crate::error::AppError;
 use crate::store::articles::{self as store, ArticleRow, ArticleValues, StoredLink};
 use crate::store::{people, Db, DbConnection};
+use diesel::QueryResult;
 
 /// One article as its page shows it: the article and its related links.
 #[derive(Debug, Clone)]
@@ -102,11 +103,19 @@ fn into_page(mut found: Vec<Article>, filter: &ArticleFilter) -> Page<Article> {
     found.truncate(limit);
     let next_cursor = match found.last() {
         Some(last) if more => {
-            Some(ArticleCursor { sort: filter.sort, key: store::sort_key(last, filter.sort), id: last.id }.encode())
+            Some(ArticleCursor { sort: filter.sort, key: filter.sort.key_of(last), id: last.id }.encode())
         }
         _ => None,
     };
     Page { items: found, next_cursor }
+}
+
+/// The rows of a page: a search when the filter has one, else a list.
+fn list_rows(conn: &mut DbConnection, filter: &ArticleFilter, at: DateTime<Utc>) -> QueryResult<Vec<Article>> {
+    match &filter.search {
+        Some(query) => crate::store::search::search(conn, filter, query, at),
+        None => store::list(conn, filter, at),
+    }
 }
 
 /// A page of articles; every list of articles goes through here.
@@ -115,7 +124,7 @@ pub async fn list(db: &Db, viewer: &Viewer, filter: ArticleFilter) -> Result<Pag
     let found = db
         .run({
             let filter = filter.clone();
-            move |conn| Ok(store::list(conn, &filter, now())?)
+            move |conn| Ok(list_rows(conn, &filter, now())?)
         })
         .await?;
     Ok(into_page(found, &filter))
@@ -161,7 +170,7 @@ pub async fn list_of(
                         filter.tags.push(tag.slug);
                     }
                 }
-                Ok(store::list(conn, &filter, now())?)
+                Ok(list_rows(conn, &filter, now())?)
             }
         })
         .await?;
@@ -183,7 +192,7 @@ pub async fn backlinks(db: &Db, viewer: &Viewer, reference: &str) -> Result<Vec<
             limit: crate::domain::Limit::parse(&MAX_BACKLINKS.to_string(), MAX_BACKLINKS).unwrap_or_default(),
             ..ArticleFilter::default()
         };
-        let mut found = store::list(conn, &filter, at)?;
+        let mut found = list_rows(conn, &filter, at)?;
         found.truncate(MAX_BACKLINKS as usize);
         Ok(found)
     })

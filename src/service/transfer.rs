@@ -490,7 +490,7 @@ pub async fn link_pending(
 /// same story. Authors are matched by slug, created when new.
 pub async fn import_story(
     db: &Db,
-    story: crate::ingest::plaintext::Story,
+    story: crate::domain::story::Story,
     options: ImportOptions,
 ) -> Result<(Outcome, String), AppError> {
     db.write(move |conn| {

@@ -148,12 +148,10 @@ pub fn find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Optio
 type ListQuery<'a> = diesel::dsl::IntoBoxed<'a, diesel::dsl::LeftJoin<articles::table, sections::table>, MultiBackend>;
 
 /// A page of articles (`limit + 1` rows, so the caller can tell if more follow),
+/// for a filter without a search (`search::search` answers those),
 /// with section, tags and bylines: three statements whatever the page size,
 /// four when a tag, author or link filter picks the articles.
 pub fn list(conn: &mut DbConnection, filter: &ArticleFilter, now: DateTime<Utc>) -> QueryResult<Vec<Article>> {
-    if let Some(query) = &filter.search {
-        return super::search::search(conn, filter, query, now);
-    }
     if filter.cursor.is_some() && date_cursor(filter).is_none() {
         return Ok(Vec::new()); // a score cursor needs a search; decoding refuses it
     }
@@ -290,17 +288,6 @@ fn starts_at_scheduled_articles(filter: &ArticleFilter) -> bool {
         && filter.tags.is_empty()
         && filter.author.is_none()
         && filter.links_to.is_none()
-}
-
-/// The keyset value of an article in a given order.
-pub fn sort_key(article: &Article, sort: ArticleSort) -> SortKey {
-    match sort {
-        ArticleSort::PublishedDesc | ArticleSort::PublishedAsc => {
-            SortKey::At(article.published_at.unwrap_or(article.created_at))
-        }
-        ArticleSort::UpdatedDesc => SortKey::At(article.updated_at),
-        ArticleSort::Relevance => SortKey::Score(article.search.as_ref().map_or(0.0, |m| m.score)),
-    }
 }
 
 // One article's tags and bylines are asked for with `=`, not `IN`: an `IN`

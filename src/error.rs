@@ -60,6 +60,17 @@ impl AppError {
     }
 
     /// Stable snake_case name of the error, part of the public contract.
+    /// One line for a person: each field error as `field: message`, joined
+    /// with `; ` (the CLI's report, GraphQL's message); else the error's text.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Invalid(errors) => {
+                errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
+            }
+            other => other.to_string(),
+        }
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "bad_request",

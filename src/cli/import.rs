@@ -8,7 +8,7 @@ use super::{open_store, Failure};
 use crate::config::Settings;
 use crate::ingest::import::{import_paths, Feedback};
 use crate::ingest::plaintext::DEFAULT_FURNITURE;
-use crate::service::transfer::ImportOptions;
+use crate::service::import::ImportOptions;
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {

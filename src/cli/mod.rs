@@ -59,13 +59,7 @@ impl From<OpenError> for Failure {
 
 impl From<crate::error::AppError> for Failure {
     fn from(error: crate::error::AppError) -> Self {
-        let message = match &error {
-            crate::error::AppError::Invalid(errors) => {
-                errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
-            }
-            _ => error.to_string(),
-        };
-        Self::new(1, message)
+        Self::new(1, error.describe())
     }
 }
 

@@ -5,8 +5,6 @@ use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 
-use crate::error::FieldError;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Draft,
@@ -223,79 +221,6 @@ pub struct ArticleInput {
 pub enum RelatedInput {
     Article(String),
     External { url: String, title: String },
-}
-
-pub const MAX_RELATED_LINKS: usize = 50;
-pub const MAX_HEADLINE_CHARS: usize = 300;
-pub const MAX_SUMMARY_CHARS: usize = 2000;
-pub const MAX_SHORT_TEXT_CHARS: usize = 300;
-
-/// Collects field errors so a client hears about all of them at once.
-#[derive(Debug, Default)]
-pub struct Problems(pub Vec<FieldError>);
-
-impl Problems {
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, message));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
-
-/// Trims a required one-line text; `None` (after an error) when unusable.
-pub fn required_text(problems: &mut Problems, field: &str, value: &str, max: usize) -> Option<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        problems.add(field, "must not be empty");
-        None
-    } else if value.chars().count() > max {
-        problems.add(field, format!("must be at most {max} characters"));
-        None
-    } else {
-        Some(value.to_owned())
-    }
-}
-
-/// Trims an optional text: blank becomes absent.
-pub fn optional_text(problems: &mut Problems, field: &str, value: Option<String>, max: usize) -> Option<String> {
-    let value = value?;
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return None;
-    }
-    if trimmed.chars().count() > max {
-        problems.add(field, format!("must be at most {max} characters"));
-        return None;
-    }
-    Some(trimmed.to_owned())
-}
-
-/// An absolute http(s) URL.
-pub fn check_url(problems: &mut Problems, field: &str, value: Option<String>) -> Option<String> {
-    let value = value?;
-    match url::Url::parse(value.trim()) {
-        Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => Some(value.trim().to_owned()),
-        _ => {
-            problems.add(field, "must be an absolute http or https URL");
-            None
-        }
-    }
-}
-
-/// A BCP 47 language tag in its common shape (`en`, `pt-BR`, `zh-Hant-TW`).
-pub fn check_language(problems: &mut Problems, value: &str) -> Option<String> {
-    let mut parts = value.split('-');
-    let primary_ok =
-        parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
-    if primary_ok && rest_ok {
-        Some(value.to_owned())
-    } else {
-        problems.add("language", "must be a BCP 47 language tag such as `en` or `pt-BR`");
-        None
-    }
 }
 
 impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Patch<T> {

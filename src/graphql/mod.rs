@@ -112,13 +112,7 @@ impl ErrorExtensions for AppError {
         if let AppError::Internal(source) = self {
             tracing::error!(error = ?source, "internal error");
         }
-        let message = match self {
-            AppError::Invalid(errors) => {
-                errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ")
-            }
-            other => other.to_string(),
-        };
-        async_graphql::Error::new(message).extend_with(|_, extensions| {
+        async_graphql::Error::new(self.describe()).extend_with(|_, extensions| {
             extensions.set("code", graphql_code(self));
             if let AppError::Invalid(errors) = self {
                 let fields: Vec<async_graphql::Value> = errors

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::error::AppError;
-use crate::service::transfer::{export_page, ExportPosition};
+use crate::service::export::{export_page, ExportPosition};
 use crate::store::Db;
 
 /// Writes every record; returns how many were written.

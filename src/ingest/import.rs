@@ -12,7 +12,9 @@ use crate::domain::text::word_count;
 use crate::error::AppError;
 use std::collections::HashMap;
 
-use crate::service::transfer::{self, ImportOptions, Outcome, PendingLinks, Record};
+use crate::domain::snapshot::Record;
+use crate::service::import::{self, ImportOptions, Outcome, PendingLinks};
+use crate::service::stories;
 use crate::store::Db;
 
 /// Related links to write once everything is in, and the articles written so far.
@@ -26,7 +28,7 @@ pub struct Pending {
 const BATCH: usize = 1000;
 
 /// Articles written by one import that make it a bulk load, tidied up
-/// afterwards (see `store::bulk::after_bulk_load`).
+/// afterwards (see `service::import::finish`).
 const BULK_LOAD: usize = 1000;
 
 /// Totals and notes of an import.
@@ -127,11 +129,11 @@ pub async fn import_paths(
         }
     }
     let written = pending.written.len();
-    for note in transfer::link_pending(db, pending.links, pending.written).await? {
+    for note in import::link_pending(db, pending.links, pending.written).await? {
         feedback.note(&note);
     }
     if written >= BULK_LOAD {
-        db.run(move |conn| crate::store::bulk::after_bulk_load(conn, written)).await?;
+        import::finish(db, written).await?;
     }
     feedback.finish();
     Ok(report)
@@ -202,11 +204,11 @@ async fn import_file(
         };
         feedback.note(&format!("{name}: dropped {kind}: \"{}\"", dropped.first_words));
     }
-    match transfer::import_story(db, story, options).await {
+    match stories::import_story(db, story, options).await {
         Ok((outcome, _)) => report.count(outcome),
         Err(AppError::Unavailable) => return Err(AppError::Unavailable),
         Err(error) => {
-            feedback.note(&format!("{name}: skipped: {error}"));
+            feedback.note(&format!("{name}: skipped: {}", error.describe()));
             report.skipped += 1;
         }
     }
@@ -269,14 +271,14 @@ async fn import_ndjson(
 /// A batch being written on the blocking pool, with the line numbers of its records.
 struct InFlight {
     numbers: Vec<usize>,
-    task: std::pin::Pin<Box<dyn std::future::Future<Output = Result<transfer::BatchOutcome, AppError>> + Send>>,
+    task: std::pin::Pin<Box<dyn std::future::Future<Output = Result<import::BatchOutcome, AppError>> + Send>>,
 }
 
 impl InFlight {
     fn start(db: &Db, batch: Vec<(usize, Record)>, options: ImportOptions) -> Self {
         let (numbers, records): (Vec<usize>, Vec<Record>) = batch.into_iter().unzip();
         // Already running on the blocking pool while the next batch is parsed.
-        let task = Box::pin(transfer::import_batch(db, records, options));
+        let task = Box::pin(import::import_batch(db, records, options));
         Self { numbers, task }
     }
 

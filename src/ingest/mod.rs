@@ -1,5 +1,5 @@
 //! Readers and writers of files: plain-text stories and NDJSON dumps. They
-//! parse and report; every write goes through `service::transfer`.
+//! parse and report; every write goes through `service::import` and `service::stories`.
 
 pub mod export;
 pub mod import;

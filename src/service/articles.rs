@@ -8,15 +8,16 @@ use chrono::{DateTime, Utc};
 use super::choose_slug;
 use crate::domain::text::word_count;
 use crate::domain::time::{from_stored, now, to_stored};
+use diesel::QueryResult;
+
 use crate::domain::{
-    check_language, check_url, optional_text, required_text, Article, ArticleCursor, ArticleFilter, ArticleInput,
-    Change, Dep, Page, Problems, Reference, RelatedInput, RelatedLink, Role, Scope, Status, StatusFilter, Viewer,
-    MAX_HEADLINE_CHARS, MAX_RELATED_LINKS, MAX_SHORT_TEXT_CHARS, MAX_SUMMARY_CHARS,
+    check_bylines, check_tags, check_url, required_text, Article, ArticleCursor, ArticleFields, ArticleFilter,
+    ArticleInput, Change, Dep, Page, Problems, Reference, RelatedInput, RelatedLink, Role, Scope, Status, StatusFilter,
+    Viewer, MAX_RELATED_LINKS, MAX_SHORT_TEXT_CHARS,
 };
 use crate::error::AppError;
 use crate::store::articles::{self as store, ArticleRow, ArticleValues, StoredLink};
 use crate::store::{people, Db, DbConnection};
-use diesel::QueryResult;
 
 /// One article as its page shows it: the article and its related links.
 #[derive(Debug, Clone)]
@@ -446,15 +447,19 @@ pub(crate) fn write_article(
 ) -> Result<i64, AppError> {
     let mut problems = Problems::default();
     let stored_now = to_stored(at);
-
-    let headline = match (&input.headline, &current) {
-        (Some(h), _) => required_text(&mut problems, "headline", h, MAX_HEADLINE_CHARS),
-        (None, Some(row)) => Some(row.headline.clone()),
-        (None, None) => {
-            problems.add("headline", "is required");
-            None
-        }
-    };
+    if input.headline.is_none() && current.is_none() {
+        problems.add("headline", "is required");
+    }
+    let checked = ArticleFields {
+        headline: input.headline,
+        summary: input.summary,
+        status: input.status,
+        dateline: input.dateline,
+        canonical_url: input.canonical_url,
+        language: input.language,
+    }
+    .check(&mut problems);
+    let headline = checked.headline.or_else(|| current.as_ref().map(|r| r.headline.clone()));
     let slug = match (&input.slug, &current) {
         (None, Some(row)) => Some(row.slug.clone()),
         (given, _) => {
@@ -464,38 +469,20 @@ pub(crate) fn write_article(
             .map(|s| s.into_string())
         }
     };
-    let summary = optional_text(
-        &mut problems,
-        "summary",
-        input.summary.apply(current.as_ref().and_then(|r| r.summary.clone())),
-        MAX_SUMMARY_CHARS,
-    );
+    let summary = checked.summary.apply(current.as_ref().and_then(|r| r.summary.clone()));
     let body = input.body.or_else(|| current.as_ref().map(|r| r.body.clone())).unwrap_or_default();
-    let status = match &input.status {
-        Some(s) => s.parse::<Status>().map_err(|_| problems.add("status", "must be `draft` or `published`")).ok(),
-        None => Some(current.as_ref().map(|r| r.status.parse().unwrap_or(Status::Draft)).unwrap_or(Status::Draft)),
-    };
+    let status = checked.status.or_else(|| {
+        let stored = current.as_ref().map(|r| r.status.parse().unwrap_or(Status::Draft));
+        Some(stored.unwrap_or(Status::Draft))
+    });
     let mut published_at =
         input.published_at.apply(current.as_ref().and_then(|r| r.published_at.map(from_stored))).map(to_stored);
     if status == Some(Status::Published) && published_at.is_none() {
         published_at = Some(stored_now);
     }
-    let dateline = optional_text(
-        &mut problems,
-        "dateline",
-        input.dateline.apply(current.as_ref().and_then(|r| r.dateline.clone())),
-        MAX_SHORT_TEXT_CHARS,
-    );
-    let canonical_url = check_url(
-        &mut problems,
-        "canonical_url",
-        input.canonical_url.apply(current.as_ref().and_then(|r| r.canonical_url.clone())),
-    );
-    let language = match (&input.language, &current) {
-        (Some(l), _) => check_language(&mut problems, l.trim()),
-        (None, Some(row)) => Some(row.language.clone()),
-        (None, None) => Some("en".to_owned()),
-    };
+    let dateline = checked.dateline.apply(current.as_ref().and_then(|r| r.dateline.clone()));
+    let canonical_url = checked.canonical_url.apply(current.as_ref().and_then(|r| r.canonical_url.clone()));
+    let language = checked.language.or_else(|| Some(current.as_ref().map_or("en".to_owned(), |r| r.language.clone())));
     let section_id = resolve_section(conn, &mut problems, input.section, current.as_ref().and_then(|r| r.section_id))?;
     let tag_ids = input.tags.map(|tags| resolve_tags(conn, &mut problems, &tags)).transpose()?;
     let byline_entries = input.bylines.map(|b| resolve_bylines(conn, &mut problems, b)).transpose()?;
@@ -575,17 +562,7 @@ fn resolve_section(
 fn resolve_tags(conn: &mut DbConnection, problems: &mut Problems, slugs: &[String]) -> Result<Vec<i64>, AppError> {
     let references: Vec<Reference> = slugs.iter().map(|s| Reference::Slug(s.clone())).collect();
     let found = people::resolve_tags(conn, &references)?;
-    let mut ids = Vec::with_capacity(slugs.len());
-    for (i, slug) in slugs.iter().enumerate() {
-        match found.iter().find(|(_, s)| s == slug) {
-            None => problems.add(format!("tags[{i}]"), format!("no tag `{slug}`")),
-            Some((id, _)) if ids.contains(id) => {
-                problems.add(format!("tags[{i}]"), format!("tag `{slug}` is listed twice"))
-            }
-            Some((id, _)) => ids.push(*id),
-        }
-    }
-    Ok(ids)
+    Ok(check_tags(problems, slugs, |slug| found.iter().find(|(_, s)| s == slug).map(|(id, _)| *id)))
 }
 
 fn resolve_bylines(
@@ -595,27 +572,12 @@ fn resolve_bylines(
 ) -> Result<Vec<(i64, Role)>, AppError> {
     let references: Vec<Reference> = bylines.iter().map(|b| Reference::parse(&b.author)).collect();
     let found = people::resolve_authors(conn, &references)?;
-    let mut entries: Vec<(i64, Role)> = Vec::with_capacity(bylines.len());
-    for (i, (byline, reference)) in bylines.iter().zip(&references).enumerate() {
-        let role = match byline.role.as_deref() {
-            None => Some(Role::Author),
-            Some(r) => r.parse::<Role>().ok().or_else(|| {
-                problems.add(format!("bylines[{i}].role"), "must be author, contributor, editor or photographer");
-                None
-            }),
-        };
-        let author = found.iter().find(|(id, slug)| match reference {
+    let id_of = |i: usize| {
+        let author = found.iter().find(|(id, slug)| match &references[i] {
             Reference::Id(want) => id == want,
             Reference::Slug(want) => slug == want,
         });
-        match (author, role) {
-            (None, _) => problems.add(format!("bylines[{i}].author"), format!("no author `{}`", byline.author)),
-            (Some((id, _)), _) if entries.iter().any(|(e, _)| e == id) => {
-                problems.add(format!("bylines[{i}].author"), "this author is already on the byline")
-            }
-            (Some((id, _)), Some(role)) => entries.push((*id, role)),
-            (Some(_), None) => {}
-        }
-    }
-    Ok(entries)
+        author.map(|(id, _)| *id)
+    };
+    Ok(check_bylines(problems, &bylines, id_of))
 }

@@ -1,12 +1,14 @@
 //! Use cases: each runs the domain rules and the store calls of one request,
-//! in one transaction where it writes. REST (and later GraphQL and import)
-//! call only these, so validation and visibility exist once.
+//! in one transaction where it writes. REST, GraphQL, the CLI and the
+//! importers call only these, so validation and visibility exist once.
 
 pub mod articles;
 pub mod demo;
+pub mod export;
+pub mod import;
 pub mod keys;
 pub mod people;
-pub mod transfer;
+pub mod stories;
 
 use crate::domain::Slug;
 

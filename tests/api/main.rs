@@ -16,5 +16,6 @@ mod graphql;
 mod ingest;
 mod paging;
 mod related;
+mod rules;
 mod search;
 mod visibility;

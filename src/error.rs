@@ -2,25 +2,9 @@
 //! stable code (rendered as problem+json by `http::problem`).
 
 use actix_web::http::StatusCode;
-use serde::Serialize;
-use utoipa::ToSchema;
 
-/// One invalid field of a request body or query.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
-pub struct FieldError {
-    /// Where the problem is, e.g. `headline`, `bylines[1].author`.
-    #[schema(example = "headline")]
-    pub field: String,
-    /// What is wrong with it.
-    #[schema(example = "must not be empty")]
-    pub message: String,
-}
-
-impl FieldError {
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { field: field.into(), message: message.into() }
-    }
-}
+pub use crate::domain::problems::FieldError;
+use crate::domain::problems::{BadCursor, Denied, Problems};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -59,7 +43,6 @@ impl AppError {
         Self::Invalid(vec![FieldError::new(field, message)])
     }
 
-    /// Stable snake_case name of the error, part of the public contract.
     /// One line for a person: each field error as `field: message`, joined
     /// with `; ` (the CLI's report, GraphQL's message); else the error's text.
     pub fn describe(&self) -> String {
@@ -71,6 +54,7 @@ impl AppError {
         }
     }
 
+    /// Stable snake_case name of the error, part of the public contract.
     pub fn code(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "bad_request",
@@ -101,5 +85,26 @@ impl AppError {
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
+    }
+}
+
+impl From<Denied> for AppError {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::NoKey(message) => Self::Unauthorized(message),
+            Denied::WrongScope(message) => Self::Forbidden(message),
+        }
+    }
+}
+
+impl From<BadCursor> for AppError {
+    fn from(error: BadCursor) -> Self {
+        Self::BadRequest(error.to_string())
+    }
+}
+
+impl From<Problems> for AppError {
+    fn from(problems: Problems) -> Self {
+        Self::Invalid(problems.0)
     }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::AppError;
+use super::problems::Denied;
 
 /// What a key may do; each scope includes the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -65,11 +65,11 @@ impl Viewer {
     }
 
     /// 401 without a key, 403 with a weaker one.
-    pub fn require(&self, needed: Scope) -> Result<(), AppError> {
+    pub fn require(&self, needed: Scope) -> Result<(), Denied> {
         match self.scope {
-            None => Err(AppError::Unauthorized(format!("this needs a `{needed}` key"))),
+            None => Err(Denied::NoKey(format!("this needs a `{needed}` key"))),
             Some(held) if held < needed => {
-                Err(AppError::Forbidden(format!("this needs a `{needed}` key; the key given is `{held}`")))
+                Err(Denied::WrongScope(format!("this needs a `{needed}` key; the key given is `{held}`")))
             }
             Some(_) => Ok(()),
         }

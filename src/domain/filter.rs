@@ -4,8 +4,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
 
+use super::problems::BadCursor;
 use super::Reference;
-use crate::error::AppError;
 
 /// Which articles by status. Everything but `Public` needs a preview key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -123,8 +123,8 @@ impl ArticleCursor {
         URL_SAFE_NO_PAD.encode(format!("{}:{key}:{}", self.sort.tag(), self.id))
     }
 
-    pub fn decode(value: &str, sort: ArticleSort) -> Result<Self, AppError> {
-        let bad = || AppError::BadRequest("parameter `cursor` is not a valid cursor for this list and sort".into());
+    pub fn decode(value: &str, sort: ArticleSort) -> Result<Self, BadCursor> {
+        let bad = || BadCursor("this list and sort");
         let raw = URL_SAFE_NO_PAD.decode(value).map_err(|_| bad())?;
         let raw = std::str::from_utf8(&raw).map_err(|_| bad())?;
         let mut parts = raw.splitn(3, ':');
@@ -174,13 +174,13 @@ pub fn encode_slug_cursor(slug: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("s:{slug}"))
 }
 
-pub fn decode_slug_cursor(value: &str) -> Result<String, AppError> {
+pub fn decode_slug_cursor(value: &str) -> Result<String, BadCursor> {
     URL_SAFE_NO_PAD
         .decode(value)
         .ok()
         .and_then(|raw| String::from_utf8(raw).ok())
         .and_then(|raw| raw.strip_prefix("s:").map(str::to_owned))
-        .ok_or_else(|| AppError::BadRequest("parameter `cursor` is not a valid cursor for this list".into()))
+        .ok_or(BadCursor("this list"))
 }
 
 /// One page of results and where the next one starts.

@@ -1,11 +1,13 @@
 //! Pure types and rules: slugs, statuses, visibility, filters, cursors,
-//! validation and body rendering. Depends on nothing else in the crate.
+//! validation and body rendering. Depends on nothing else in the crate (no
+//! actix, diesel or utoipa either).
 
 pub mod access;
 pub mod article;
 pub mod change;
 pub mod control;
 pub mod filter;
+pub mod problems;
 pub mod rules;
 pub mod search;
 pub mod slug;
@@ -19,6 +21,7 @@ pub use access::{Scope, Viewer};
 pub use article::*;
 pub use change::{Change, Dep};
 pub use filter::*;
+pub use problems::{Denied, FieldError, Problems};
 pub use rules::*;
 pub use search::SearchQuery;
 pub use slug::{Reference, Slug};

@@ -5,27 +5,13 @@
 
 use chrono::{DateTime, Utc};
 
+use super::problems::Problems;
 use super::{BylineInput, Patch, Role, Status};
-use crate::error::FieldError;
 
 pub const MAX_RELATED_LINKS: usize = 50;
 pub const MAX_HEADLINE_CHARS: usize = 300;
 pub const MAX_SUMMARY_CHARS: usize = 2000;
 pub const MAX_SHORT_TEXT_CHARS: usize = 300;
-
-/// Collects field errors so a client hears about all of them at once.
-#[derive(Debug, Default)]
-pub struct Problems(pub Vec<FieldError>);
-
-impl Problems {
-    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError::new(field, message));
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-}
 
 /// Trims a required one-line text; `None` (after an error) when unusable.
 pub fn required_text(problems: &mut Problems, field: &str, value: &str, max: usize) -> Option<String> {

@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::error::{AppError, FieldError};
+use crate::error::AppError;
 
 /// The problem document sent to clients; internals never leave the process.
 pub fn problem(error: &AppError) -> Problem {
@@ -18,7 +18,7 @@ pub fn problem(error: &AppError) -> Problem {
         detail: error.to_string(),
         code: error.code().to_owned(),
         errors: match error {
-            AppError::Invalid(errors) => Some(errors.clone()),
+            AppError::Invalid(errors) => Some(errors.iter().map(FieldProblem::from).collect()),
             _ => None,
         },
     }
@@ -45,7 +45,7 @@ pub struct Problem {
     pub code: String,
     /// Field errors (422 only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<FieldError>>,
+    pub errors: Option<Vec<FieldProblem>>,
 }
 
 impl ResponseError for AppError {
@@ -63,5 +63,23 @@ impl ResponseError for AppError {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
         response.body(serde_json::to_vec(&problem(self)).unwrap_or_default())
+    }
+}
+
+/// One invalid field of a request body or query.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = FieldError)]
+pub struct FieldProblem {
+    /// Where the problem is, e.g. `headline`, `bylines[1].author`.
+    #[schema(example = "headline")]
+    pub field: String,
+    /// What is wrong with it.
+    #[schema(example = "must not be empty")]
+    pub message: String,
+}
+
+impl From<&crate::domain::FieldError> for FieldProblem {
+    fn from(error: &crate::domain::FieldError) -> Self {
+        Self { field: error.field.clone(), message: error.message.clone() }
     }
 }

@@ -11,9 +11,8 @@ use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::service_config::ServiceConfig;
 use utoipa_actix_web::{scope, AppExt};
 
-use crate::error::FieldError;
 use crate::http::health;
-use crate::http::problem::Problem;
+use crate::http::problem::{FieldProblem, Problem};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,7 +24,7 @@ use crate::http::problem::Problem;
         license(name = "MIT")
     ),
     modifiers(&BearerAuth),
-    components(schemas(Problem, FieldError)),
+    components(schemas(Problem, FieldProblem)),
     tags(
         (name = "articles", description = "Articles, publishing and related links"),
         (name = "authors", description = "Authors and their articles"),

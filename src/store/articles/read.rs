@@ -1,19 +1,16 @@
-//! Article queries: one keyset list for every article list, a lookup by id or
-//! slug, writes, and the batched loading of tags, bylines and related links.
+//! Article rows and lookups: by id or slug, by ids in order, with their
+//! tags, bylines and related links loaded in a few batched statements.
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::connection::{DbConnection, MultiBackend};
-use super::people::{AuthorRow, SectionRow, TagRow};
-use super::schema::{article_tags, articles, authors, bylines, related_links, sections, tags};
-use crate::domain::time::{from_stored, to_stored};
-use crate::domain::{
-    Article, ArticleFilter, ArticleSort, Byline, LinkedArticle, Reference, RelatedLink, Role, SortKey, Status,
-    StatusFilter,
-};
+use crate::domain::time::from_stored;
+use crate::domain::{Article, Byline, LinkedArticle, Reference, RelatedLink, Role, Status};
+use crate::store::connection::{DbConnection, MultiBackend};
+use crate::store::people::{AuthorRow, SectionRow, TagRow};
+use crate::store::schema::{article_tags, articles, authors, bylines, related_links, sections, tags};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = articles)]
@@ -95,7 +92,7 @@ fn parse_role(value: &str) -> Role {
     value.parse().unwrap_or(Role::Author)
 }
 
-fn into_article(row: ArticleRow, section: Option<SectionRow>) -> Article {
+pub(super) fn into_article(row: ArticleRow, section: Option<SectionRow>) -> Article {
     Article {
         id: row.id,
         slug: row.slug,
@@ -144,48 +141,11 @@ pub fn find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Optio
     Ok(found.pop())
 }
 
-/// Articles with their sections, before any columns are chosen.
-type ListQuery<'a> = diesel::dsl::IntoBoxed<'a, diesel::dsl::LeftJoin<articles::table, sections::table>, MultiBackend>;
-
-/// A page of articles (`limit + 1` rows, so the caller can tell if more follow),
-/// for a filter without a search (`search::search` answers those),
-/// with section, tags and bylines: three statements whatever the page size,
-/// four when a tag, author or link filter picks the articles.
-pub fn list(conn: &mut DbConnection, filter: &ArticleFilter, now: DateTime<Utc>) -> QueryResult<Vec<Article>> {
-    if filter.cursor.is_some() && date_cursor(filter).is_none() {
-        return Ok(Vec::new()); // a score cursor needs a search; decoding refuses it
-    }
-    let page = page_query(filter, now);
-    let rows: Vec<(ArticleRow, Option<SectionRow>)> = if picks_by_membership(filter) {
-        // The ids first: sorting the matches then holds ids and dates, and
-        // SQLite reads them from an index instead of every matching row,
-        // body included (a tag page of 1,360 articles: 10 ms -> 1 ms, and
-        // no sorter holding megabytes of bodies per request).
-        let ids: Vec<i64> = page.select(articles::id).load(conn)?;
-        rows_in_order(conn, &ids)?
-    } else {
-        page.select((ArticleRow::as_select(), Option::<SectionRow>::as_select())).load(conn)?
-    };
-    hydrate(conn, rows.into_iter().map(|(row, section)| into_article(row, section)).collect())
-}
-
-/// Whether the articles of a page are those a tag, an author or a related
-/// link points at: a set to intersect with the visible ones, then sort.
-fn picks_by_membership(filter: &ArticleFilter) -> bool {
-    !filter.tags.is_empty() || filter.author.is_some() || filter.links_to.is_some()
-}
-
-/// The date and id a cursor continues after, unless it is a relevance cursor.
-fn date_cursor(filter: &ArticleFilter) -> Option<(DateTime<Utc>, i64)> {
-    let cursor = filter.cursor.as_ref()?;
-    match cursor.key {
-        SortKey::At(at) => Some((at, cursor.id)),
-        SortKey::Score(_) => None,
-    }
-}
-
 /// The rows of these articles, in this order.
-fn rows_in_order(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(ArticleRow, Option<SectionRow>)>> {
+pub(super) fn rows_in_order(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<(ArticleRow, Option<SectionRow>)>> {
     let mut rows: Vec<(ArticleRow, Option<SectionRow>)> = articles::table
         .left_join(sections::table)
         .filter(articles::id.eq_any(ids))
@@ -194,100 +154,6 @@ fn rows_in_order(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(Artic
     let position: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     rows.sort_by_key(|(row, _)| position.get(&row.id).copied());
     Ok(rows)
-}
-
-/// The filtered, ordered and limited list, its columns still to choose.
-fn page_query(filter: &ArticleFilter, now: DateTime<Utc>) -> ListQuery<'_> {
-    let now = to_stored(now);
-    let mut query = articles::table.left_join(sections::table).into_boxed::<MultiBackend>();
-
-    query = match filter.status {
-        StatusFilter::Public => query
-            .filter(articles::status.eq(Status::Published.as_str()))
-            .filter(articles::published_at.assume_not_null().le(now)),
-        StatusFilter::Draft => query.filter(articles::status.eq(Status::Draft.as_str())),
-        StatusFilter::Scheduled => query
-            .filter(articles::status.eq(Status::Published.as_str()))
-            .filter(articles::published_at.assume_not_null().gt(now)),
-        StatusFilter::Any => query,
-    };
-    if starts_at_scheduled_articles(filter) {
-        // For published articles `sort_at` is `published_at`: bounding it
-        // lets the (status, sort_at) index start below the scheduled ones
-        // instead of reading each of them to check its date (6 ms instead of
-        // 0.03 with 2,000 scheduled of 100,000). Only here: with a cursor
-        // SQLite would seek by this bound rather than the cursor's, and with
-        // other filters it chose worse plans.
-        query = query.filter(articles::sort_at.le(now));
-    }
-    if let Some(section) = &filter.section {
-        query = query.filter(sections::slug.eq(section.clone()));
-    }
-    for tag in &filter.tags {
-        let tagged = article_tags::table
-            .inner_join(tags::table)
-            .filter(tags::slug.eq(tag.clone()))
-            .select(article_tags::article_id);
-        query = query.filter(articles::id.eq_any(tagged));
-    }
-    if let Some(author) = &filter.author {
-        let by_author = bylines::table.inner_join(authors::table).select(bylines::article_id);
-        query = match author {
-            Reference::Id(id) => query.filter(articles::id.eq_any(by_author.filter(authors::id.eq(*id)))),
-            Reference::Slug(slug) => {
-                query.filter(articles::id.eq_any(by_author.filter(authors::slug.eq(slug.clone()))))
-            }
-        };
-    }
-    if let Some(target) = filter.links_to {
-        let linking =
-            related_links::table.filter(related_links::target_article_id.eq(target)).select(related_links::article_id);
-        query = query.filter(articles::id.eq_any(linking));
-    }
-    if let Some(after) = filter.published_after {
-        query = query.filter(articles::published_at.assume_not_null().ge(to_stored(after)));
-    }
-    if let Some(before) = filter.published_before {
-        query = query.filter(articles::published_at.assume_not_null().lt(to_stored(before)));
-    }
-
-    query = match filter.sort {
-        ArticleSort::PublishedDesc => query.order((articles::sort_at.desc(), articles::id.desc())),
-        ArticleSort::PublishedAsc => query.order((articles::sort_at.asc(), articles::id.asc())),
-        // Relevance without a search is refused before it gets here.
-        ArticleSort::UpdatedDesc | ArticleSort::Relevance => {
-            query.order((articles::updated_at.desc(), articles::id.desc()))
-        }
-    };
-    if let Some((at, id)) = date_cursor(filter) {
-        let at = to_stored(at);
-        // The plain range first, so the index seeks to the cursor instead of
-        // scanning the rows before it: page 500 costs what page 1 costs.
-        query = match filter.sort {
-            ArticleSort::PublishedDesc => {
-                query.filter(articles::sort_at.le(at)).filter(articles::sort_at.lt(at).or(articles::id.lt(id)))
-            }
-            ArticleSort::PublishedAsc => {
-                query.filter(articles::sort_at.ge(at)).filter(articles::sort_at.gt(at).or(articles::id.gt(id)))
-            }
-            ArticleSort::UpdatedDesc | ArticleSort::Relevance => {
-                query.filter(articles::updated_at.le(at)).filter(articles::updated_at.lt(at).or(articles::id.lt(id)))
-            }
-        };
-    }
-    query.limit(i64::from(filter.limit.get()) + 1)
-}
-
-/// The first page of the plain public list, newest first: the one whose
-/// index walk starts among the scheduled articles.
-fn starts_at_scheduled_articles(filter: &ArticleFilter) -> bool {
-    filter.status == StatusFilter::Public
-        && filter.sort == ArticleSort::PublishedDesc
-        && filter.cursor.is_none()
-        && filter.section.is_none()
-        && filter.tags.is_empty()
-        && filter.author.is_none()
-        && filter.links_to.is_none()
 }
 
 // One article's tags and bylines are asked for with `=`, not `IN`: an `IN`
@@ -320,7 +186,7 @@ fn byline_rows(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, St
 }
 
 /// Fills in tags and bylines of many articles with one statement each.
-fn hydrate(conn: &mut DbConnection, mut found: Vec<Article>) -> QueryResult<Vec<Article>> {
+pub(super) fn hydrate(conn: &mut DbConnection, mut found: Vec<Article>) -> QueryResult<Vec<Article>> {
     if found.is_empty() {
         return Ok(found);
     }
@@ -376,62 +242,6 @@ pub fn related(conn: &mut DbConnection, article_id: i64) -> QueryResult<Vec<Rela
 pub enum StoredLink {
     Article(i64),
     External { url: String, title: String },
-}
-
-pub fn insert(conn: &mut DbConnection, values: &ArticleValues) -> QueryResult<i64> {
-    diesel::insert_into(articles::table).values(values).returning(articles::id).get_result(conn)
-}
-
-/// Writes the whole row if its version is still `expected_version`; false when stale.
-pub fn update(conn: &mut DbConnection, id: i64, expected_version: i64, values: &ArticleValues) -> QueryResult<bool> {
-    let changed =
-        diesel::update(articles::table.filter(articles::id.eq(id)).filter(articles::version.eq(expected_version)))
-            .set(values)
-            .execute(conn)?;
-    Ok(changed == 1)
-}
-
-pub fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
-    Ok(diesel::delete(articles::table.filter(articles::id.eq(id))).execute(conn)? == 1)
-}
-
-pub fn replace_bylines(conn: &mut DbConnection, article_id: i64, entries: &[(i64, Role)]) -> QueryResult<()> {
-    diesel::delete(bylines::table.filter(bylines::article_id.eq(article_id))).execute(conn)?;
-    insert_bylines(conn, article_id, entries)
-}
-
-/// Adds bylines to an article that has none yet.
-pub fn insert_bylines(conn: &mut DbConnection, article_id: i64, entries: &[(i64, Role)]) -> QueryResult<()> {
-    for (position, (author_id, role)) in (0i32..).zip(entries) {
-        diesel::insert_into(bylines::table)
-            .values((
-                bylines::article_id.eq(article_id),
-                bylines::author_id.eq(*author_id),
-                bylines::position.eq(position),
-                bylines::role.eq(role.as_str()),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
-}
-
-pub fn replace_tags(conn: &mut DbConnection, article_id: i64, tag_ids: &[i64]) -> QueryResult<()> {
-    diesel::delete(article_tags::table.filter(article_tags::article_id.eq(article_id))).execute(conn)?;
-    insert_tags(conn, article_id, tag_ids)
-}
-
-/// Adds tags to an article that has none yet.
-pub fn insert_tags(conn: &mut DbConnection, article_id: i64, tag_ids: &[i64]) -> QueryResult<()> {
-    for (position, tag_id) in (0i32..).zip(tag_ids) {
-        diesel::insert_into(article_tags::table)
-            .values((
-                article_tags::article_id.eq(article_id),
-                article_tags::tag_id.eq(*tag_id),
-                article_tags::position.eq(position),
-            ))
-            .execute(conn)?;
-    }
-    Ok(())
 }
 
 /// Ids of the articles named by `references`, in the same order (`None` when missing).
@@ -526,73 +336,6 @@ pub fn slugs_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<HashMap<i64
     Ok(rows.into_iter().collect())
 }
 
-/// Rows per multi-row statement: well inside SQLite's statement length limit.
-const ROWS_PER_STATEMENT: usize = 1000;
-
-/// Inserts rows of integers (and names from a fixed list) many per statement.
-/// Diesel's `MultiConnection` cannot insert a `Vec` of rows at once, and a
-/// statement per row is most of a bulk import's time; every value here is an
-/// integer or a `&'static str`, so the rows are written out as literals and no
-/// user text ever reaches the SQL.
-fn insert_literal_rows(conn: &mut DbConnection, into: &str, rows: &[String]) -> QueryResult<()> {
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        diesel::sql_query(format!("INSERT INTO {into} VALUES {}", chunk.join(","))).execute(conn)?;
-    }
-    Ok(())
-}
-
-/// Tags of many new articles: (article id, tag ids in order).
-pub fn insert_tags_of_many(conn: &mut DbConnection, entries: &[(i64, Vec<i64>)]) -> QueryResult<()> {
-    let rows: Vec<String> = entries
-        .iter()
-        .flat_map(|(article, tags)| {
-            (0i32..).zip(tags).map(move |(position, tag)| format!("({article},{tag},{position})"))
-        })
-        .collect();
-    insert_literal_rows(conn, "article_tags (article_id, tag_id, position)", &rows)
-}
-
-/// Bylines of many new articles: (article id, authors and roles in order).
-pub fn insert_bylines_of_many(conn: &mut DbConnection, entries: &[(i64, Vec<(i64, Role)>)]) -> QueryResult<()> {
-    let rows: Vec<String> = entries
-        .iter()
-        .flat_map(|(article, bylines)| {
-            (0i32..)
-                .zip(bylines)
-                .map(move |(position, (author, role))| format!("({article},{author},{position},'{}')", role.as_str()))
-        })
-        .collect();
-    insert_literal_rows(conn, "bylines (article_id, author_id, position, role)", &rows)
-}
-
-/// Replaces the related links of many articles at once. Links to articles go
-/// in multi-row statements; external links (user text) one bound row each.
-pub fn replace_related_of_many(conn: &mut DbConnection, entries: &[(i64, Vec<StoredLink>)]) -> QueryResult<()> {
-    for chunk in entries.chunks(ROWS_PER_STATEMENT) {
-        let owners: Vec<i64> = chunk.iter().map(|(owner, _)| *owner).collect();
-        diesel::delete(related_links::table.filter(related_links::article_id.eq_any(&owners))).execute(conn)?;
-    }
-    let mut rows = Vec::new();
-    for (owner, links) in entries {
-        for (position, link) in (0i32..).zip(links) {
-            match link {
-                StoredLink::Article(target) => rows.push(format!("({owner},{position},{target})")),
-                StoredLink::External { url, title } => {
-                    diesel::insert_into(related_links::table)
-                        .values((
-                            related_links::article_id.eq(owner),
-                            related_links::position.eq(position),
-                            related_links::url.eq(url),
-                            related_links::title.eq(title),
-                        ))
-                        .execute(conn)?;
-                }
-            }
-        }
-    }
-    insert_literal_rows(conn, "related_links (article_id, position, target_article_id)", &rows)
-}
-
 /// Slug → id of the articles among `slugs` that exist.
 pub fn ids_of_slugs(conn: &mut DbConnection, slugs: &[&str]) -> QueryResult<HashMap<String, i64>> {
     let mut found = HashMap::with_capacity(slugs.len());
@@ -603,3 +346,6 @@ pub fn ids_of_slugs(conn: &mut DbConnection, slugs: &[&str]) -> QueryResult<Hash
     }
     Ok(found)
 }
+
+/// Rows per multi-row statement: well inside SQLite's statement length limit.
+pub(super) const ROWS_PER_STATEMENT: usize = 1000;

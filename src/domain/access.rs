@@ -55,10 +55,6 @@ impl Viewer {
         Self { scope: Some(scope) }
     }
 
-    pub fn scope(&self) -> Option<Scope> {
-        self.scope
-    }
-
     /// May this caller see drafts and scheduled articles?
     pub fn can_preview(&self) -> bool {
         self.scope.is_some_and(|s| s >= Scope::Preview)

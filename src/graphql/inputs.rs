@@ -9,7 +9,8 @@ use crate::domain::{
     self, ArticleCursor, ArticleFilter, ArticleSort, Limit, Patch, Reference, RelatedInput, SearchQuery, StatusFilter,
     MAX_TAG_FILTERS,
 };
-use crate::service::people::{AuthorInput, SectionInput, TagInput};
+use crate::service::authors::AuthorInput;
+use crate::service::taxonomy::{SectionInput, TagInput};
 
 /// Which articles by status; all but `PUBLISHED` need a preview key.
 #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]

@@ -9,7 +9,7 @@ use super::types::{Article, Author, DateTime, RelatedLink, Section, Tag};
 use super::GqlResult;
 use crate::domain::Viewer;
 use crate::service::articles::{self, ResolvedLink};
-use crate::service::people;
+use crate::service::{authors, taxonomy};
 use crate::store::Db;
 
 pub struct MutationRoot;
@@ -97,7 +97,7 @@ impl MutationRoot {
         #[graphql(desc = "Its fields")] input: AuthorInputObject,
     ) -> Result<Author> {
         let (db, viewer) = parts(ctx)?;
-        Ok(Author(people::save_author(db, viewer, None, input.into()).await.gql()?))
+        Ok(Author(authors::save_author(db, viewer, None, input.into()).await.gql()?))
     }
 
     /// Change an author.
@@ -108,7 +108,7 @@ impl MutationRoot {
         #[graphql(desc = "The fields to change")] input: AuthorInputObject,
     ) -> Result<Author> {
         let (db, viewer) = parts(ctx)?;
-        Ok(Author(people::save_author(db, viewer, Some(&reference), input.into()).await.gql()?))
+        Ok(Author(authors::save_author(db, viewer, Some(&reference), input.into()).await.gql()?))
     }
 
     /// Delete an author (a CONFLICT while they have bylines).
@@ -118,7 +118,7 @@ impl MutationRoot {
         #[graphql(name = "ref", desc = "Author id or slug")] reference: String,
     ) -> Result<bool> {
         let (db, viewer) = parts(ctx)?;
-        people::delete_author(db, viewer, &reference).await.gql()?;
+        authors::delete_author(db, viewer, &reference).await.gql()?;
         Ok(true)
     }
 
@@ -129,7 +129,7 @@ impl MutationRoot {
         #[graphql(desc = "Its fields")] input: SectionInputObject,
     ) -> Result<Section> {
         let (db, viewer) = parts(ctx)?;
-        Ok(Section(people::save_section(db, viewer, None, input.into()).await.gql()?))
+        Ok(Section(taxonomy::save_section(db, viewer, None, input.into()).await.gql()?))
     }
 
     /// Change a section.
@@ -140,7 +140,7 @@ impl MutationRoot {
         #[graphql(desc = "The fields to change")] input: SectionInputObject,
     ) -> Result<Section> {
         let (db, viewer) = parts(ctx)?;
-        Ok(Section(people::save_section(db, viewer, Some(&reference), input.into()).await.gql()?))
+        Ok(Section(taxonomy::save_section(db, viewer, Some(&reference), input.into()).await.gql()?))
     }
 
     /// Delete a section (a CONFLICT while articles are in it).
@@ -150,7 +150,7 @@ impl MutationRoot {
         #[graphql(name = "ref", desc = "Section id or slug")] reference: String,
     ) -> Result<bool> {
         let (db, viewer) = parts(ctx)?;
-        people::delete_section(db, viewer, &reference).await.gql()?;
+        taxonomy::delete_section(db, viewer, &reference).await.gql()?;
         Ok(true)
     }
 
@@ -161,7 +161,7 @@ impl MutationRoot {
         #[graphql(desc = "Its fields")] input: TagInputObject,
     ) -> Result<Tag> {
         let (db, viewer) = parts(ctx)?;
-        Ok(Tag(people::save_tag(db, viewer, None, input.into()).await.gql()?))
+        Ok(Tag(taxonomy::save_tag(db, viewer, None, input.into()).await.gql()?))
     }
 
     /// Change a tag.
@@ -172,7 +172,7 @@ impl MutationRoot {
         #[graphql(desc = "The fields to change")] input: TagInputObject,
     ) -> Result<Tag> {
         let (db, viewer) = parts(ctx)?;
-        Ok(Tag(people::save_tag(db, viewer, Some(&reference), input.into()).await.gql()?))
+        Ok(Tag(taxonomy::save_tag(db, viewer, Some(&reference), input.into()).await.gql()?))
     }
 
     /// Delete a tag (a CONFLICT while articles carry it).
@@ -182,7 +182,7 @@ impl MutationRoot {
         #[graphql(name = "ref", desc = "Tag id or slug")] reference: String,
     ) -> Result<bool> {
         let (db, viewer) = parts(ctx)?;
-        people::delete_tag(db, viewer, &reference).await.gql()?;
+        taxonomy::delete_tag(db, viewer, &reference).await.gql()?;
         Ok(true)
     }
 }

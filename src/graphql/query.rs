@@ -9,7 +9,8 @@ use super::{bad_input, GqlResult};
 use crate::domain::{encode_slug_cursor, Limit, Viewer};
 use crate::error::AppError;
 use crate::service::articles;
-use crate::service::people::{self, SlugPage};
+use crate::service::slugged::SlugPage;
+use crate::service::{authors, taxonomy};
 use crate::store::Db;
 
 pub struct QueryRoot;
@@ -83,7 +84,7 @@ impl QueryRoot {
         #[graphql(desc = "The author's slug")] slug: Option<String>,
     ) -> Result<Option<Author>> {
         let reference = reference(id, slug)?;
-        Ok(found(people::get_author(ctx.data::<Db>()?, &reference).await)?.map(Author))
+        Ok(found(authors::get_author(ctx.data::<Db>()?, &reference).await)?.map(Author))
     }
 
     /// Authors by slug.
@@ -94,7 +95,7 @@ impl QueryRoot {
         #[graphql(desc = "Page size, 1–100 (default 20)")] first: Option<i32>,
         #[graphql(desc = "`endCursor` of the previous page")] after: Option<String>,
     ) -> Result<AuthorConnection> {
-        let page = people::list_authors(ctx.data::<Db>()?, slug_page(first, after)?).await.gql()?;
+        let page = authors::list_authors(ctx.data::<Db>()?, slug_page(first, after)?).await.gql()?;
         Ok(AuthorConnection::from_page(page, |a| encode_slug_cursor(&a.slug), Author))
     }
 
@@ -104,17 +105,17 @@ impl QueryRoot {
         ctx: &Context<'_>,
         #[graphql(desc = "The section's slug")] slug: String,
     ) -> Result<Option<Section>> {
-        Ok(found(people::get_section(ctx.data::<Db>()?, &slug).await)?.map(Section))
+        Ok(found(taxonomy::get_section(ctx.data::<Db>()?, &slug).await)?.map(Section))
     }
 
     /// Every section, by slug.
     async fn sections(&self, ctx: &Context<'_>) -> Result<Vec<Section>> {
-        Ok(people::all_sections(ctx.data::<Db>()?).await.gql()?.into_iter().map(Section).collect())
+        Ok(taxonomy::all_sections(ctx.data::<Db>()?).await.gql()?.into_iter().map(Section).collect())
     }
 
     /// One tag by slug.
     async fn tag(&self, ctx: &Context<'_>, #[graphql(desc = "The tag's slug")] slug: String) -> Result<Option<Tag>> {
-        Ok(found(people::get_tag(ctx.data::<Db>()?, &slug).await)?.map(Tag))
+        Ok(found(taxonomy::get_tag(ctx.data::<Db>()?, &slug).await)?.map(Tag))
     }
 
     /// Tags by slug.
@@ -125,7 +126,7 @@ impl QueryRoot {
         #[graphql(desc = "Page size, 1–100 (default 20)")] first: Option<i32>,
         #[graphql(desc = "`endCursor` of the previous page")] after: Option<String>,
     ) -> Result<TagConnection> {
-        let page = people::list_tags(ctx.data::<Db>()?, slug_page(first, after)?).await.gql()?;
+        let page = taxonomy::list_tags(ctx.data::<Db>()?, slug_page(first, after)?).await.gql()?;
         Ok(TagConnection::from_page(page, |t| encode_slug_cursor(&t.slug), Tag))
     }
 }

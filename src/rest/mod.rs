@@ -2,8 +2,10 @@
 //! are thin: parse at the edge, call `service`, convert to response types.
 
 pub mod articles;
+pub mod authors;
 pub mod errors;
-pub mod people;
+pub mod slugged;
+pub mod taxonomy;
 pub mod types;
 
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -56,9 +58,9 @@ impl Modify for BearerAuth {
 pub fn routes(config: &mut ServiceConfig) {
     config
         .service(scope("/v1/articles").configure(articles::configure))
-        .service(scope("/v1/authors").configure(people::configure_authors))
-        .service(scope("/v1/sections").configure(people::configure_sections))
-        .service(scope("/v1/tags").configure(people::configure_tags))
+        .service(scope("/v1/authors").configure(authors::configure))
+        .service(scope("/v1/sections").configure(taxonomy::configure_sections))
+        .service(scope("/v1/tags").configure(taxonomy::configure_tags))
         .service(health::healthz)
         .service(health::readyz);
 }

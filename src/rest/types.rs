@@ -8,7 +8,8 @@ use utoipa::ToSchema;
 use crate::domain::text::render_body;
 use crate::domain::{self, Article, ArticleInput, BylineInput, Patch, RelatedInput, RelatedLink};
 use crate::service::articles::ArticleDetail;
-use crate::service::people::{AuthorInput, SectionInput, TagInput};
+use crate::service::authors::AuthorInput;
+use crate::service::taxonomy::{SectionInput, TagInput};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SectionRef {

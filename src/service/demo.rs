@@ -7,8 +7,9 @@ use serde::Deserialize;
 
 use crate::domain::{ArticleFilter, ArticleInput, BylineInput, Patch, RelatedInput, Scope, StatusFilter, Viewer};
 use crate::error::AppError;
-use crate::service::people::{AuthorInput, SectionInput, TagInput};
-use crate::service::{articles, people};
+use crate::service::articles;
+use crate::service::authors::{self, AuthorInput};
+use crate::service::taxonomy::{self, SectionInput, TagInput};
 use crate::store::Db;
 
 const NEWSROOM: &str = include_str!("demo_newsroom.json");
@@ -71,15 +72,15 @@ pub async fn load_if_empty(db: &Db) -> Result<bool, AppError> {
         serde_json::from_str(NEWSROOM).map_err(|e| AppError::Internal(anyhow::anyhow!("demo content: {e}")))?;
     for s in newsroom.sections {
         let input = SectionInput { slug: Some(s.slug), name: Some(s.name), description: s.description.into() };
-        people::save_section(db, &editor, None, input).await?;
+        taxonomy::save_section(db, &editor, None, input).await?;
     }
     for t in newsroom.tags {
-        people::save_tag(db, &editor, None, TagInput { slug: Some(t.slug), name: Some(t.name) }).await?;
+        taxonomy::save_tag(db, &editor, None, TagInput { slug: Some(t.slug), name: Some(t.name) }).await?;
     }
     for a in newsroom.authors {
         let input =
             AuthorInput { slug: Some(a.slug), name: Some(a.name), bio: a.bio.into(), avatar_url: Patch::Absent };
-        people::save_author(db, &editor, None, input).await?;
+        authors::save_author(db, &editor, None, input).await?;
     }
     let mut links = Vec::new();
     for a in newsroom.articles {

@@ -12,7 +12,7 @@ use crate::domain::time::to_stored;
 use crate::domain::Article;
 use crate::error::AppError;
 use crate::store::articles::{self as store, StoredLink};
-use crate::store::people;
+use crate::store::slugged;
 use crate::store::Db;
 
 /// Records per page when exporting: memory stays flat whatever the store holds.
@@ -30,7 +30,7 @@ pub fn export_page(
 ) -> impl std::future::Future<Output = Result<ExportPage, AppError>> + Send + 'static {
     db.start(move |conn| match position {
         ExportPosition::Authors(after) => {
-            let rows = people::list_authors(conn, after.as_deref(), EXPORT_PAGE - 1)?;
+            let rows = slugged::list_authors(conn, after.as_deref(), EXPORT_PAGE - 1)?;
             let next = next_by_slug(&rows, |r| &r.slug, ExportPosition::Authors, ExportPosition::Sections(None));
             let records = rows
                 .into_iter()
@@ -49,7 +49,7 @@ pub fn export_page(
             Ok((records, Some(next)))
         }
         ExportPosition::Sections(after) => {
-            let rows = people::list_sections(conn, after.as_deref(), EXPORT_PAGE - 1)?;
+            let rows = slugged::list_sections(conn, after.as_deref(), EXPORT_PAGE - 1)?;
             let next = next_by_slug(&rows, |r| &r.slug, ExportPosition::Sections, ExportPosition::Tags(None));
             let records = rows
                 .into_iter()
@@ -59,7 +59,7 @@ pub fn export_page(
             Ok((records, Some(next)))
         }
         ExportPosition::Tags(after) => {
-            let rows = people::list_tags(conn, after.as_deref(), EXPORT_PAGE - 1)?;
+            let rows = slugged::list_tags(conn, after.as_deref(), EXPORT_PAGE - 1)?;
             let next = next_by_slug(&rows, |r| &r.slug, ExportPosition::Tags, ExportPosition::Articles(None));
             let records = rows
                 .into_iter()

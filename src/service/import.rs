@@ -15,7 +15,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::store::articles::{self as store, ArticleValues, StoredLink};
-use crate::store::people::{self, AuthorValues, SectionValues, TagValues};
+use crate::store::slugged::{self, AuthorValues, SectionValues, TagValues};
 use crate::store::{bulk, write_transaction, Db, DbConnection};
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -44,9 +44,9 @@ impl Directory {
     fn load(conn: &mut DbConnection) -> Result<Self, AppError> {
         let map = |rows: Vec<(i64, String)>| rows.into_iter().map(|(id, slug)| (slug, id)).collect();
         Ok(Self {
-            authors: map(people::all_authors(conn)?),
-            sections: map(people::all_sections(conn)?),
-            tags: map(people::all_tags(conn)?),
+            authors: map(slugged::all_authors(conn)?),
+            sections: map(slugged::all_sections(conn)?),
+            tags: map(slugged::all_tags(conn)?),
         })
     }
 }
@@ -222,8 +222,9 @@ fn import_record(
                 created_at: to_stored(a.created_at),
                 updated_at: to_stored(a.updated_at),
             };
-            let existing = people::find_author(conn, &Reference::Slug(a.slug.clone()))?.map(|row| row.id);
-            let (outcome, id) = upsert(conn, existing, options, &values, people::insert_author, people::update_author)?;
+            let existing = slugged::find_author(conn, &Reference::Slug(a.slug.clone()))?.map(|row| row.id);
+            let (outcome, id) =
+                upsert(conn, existing, options, &values, slugged::insert_author, slugged::update_author)?;
             state.directory.authors.insert(a.slug.clone(), id);
             Ok((outcome, None))
         }
@@ -236,9 +237,9 @@ fn import_record(
                 return Err(AppError::Invalid(problems.0));
             };
             let values = SectionValues { slug, name, description };
-            let existing = people::find_section(conn, &Reference::Slug(s.slug.clone()))?.map(|row| row.id);
+            let existing = slugged::find_section(conn, &Reference::Slug(s.slug.clone()))?.map(|row| row.id);
             let (outcome, id) =
-                upsert(conn, existing, options, &values, people::insert_section, people::update_section)?;
+                upsert(conn, existing, options, &values, slugged::insert_section, slugged::update_section)?;
             state.directory.sections.insert(s.slug.clone(), id);
             Ok((outcome, None))
         }
@@ -250,8 +251,8 @@ fn import_record(
                 return Err(AppError::Invalid(problems.0));
             };
             let values = TagValues { slug, name };
-            let existing = people::find_tag(conn, &Reference::Slug(t.slug.clone()))?.map(|row| row.id);
-            let (outcome, id) = upsert(conn, existing, options, &values, people::insert_tag, people::update_tag)?;
+            let existing = slugged::find_tag(conn, &Reference::Slug(t.slug.clone()))?.map(|row| row.id);
+            let (outcome, id) = upsert(conn, existing, options, &values, slugged::insert_tag, slugged::update_tag)?;
             state.directory.tags.insert(t.slug.clone(), id);
             Ok((outcome, None))
         }

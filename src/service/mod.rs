@@ -3,12 +3,14 @@
 //! importers call only these, so validation and visibility exist once.
 
 pub mod articles;
+pub mod authors;
 pub mod demo;
 pub mod export;
 pub mod import;
 pub mod keys;
-pub mod people;
+pub mod slugged;
 pub mod stories;
+pub mod taxonomy;
 
 use crate::domain::Slug;
 

@@ -11,7 +11,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::store::articles as store;
-use crate::store::people::{self, AuthorValues};
+use crate::store::slugged::{self, AuthorValues};
 use crate::store::{Db, DbConnection};
 
 /// Imports one plain-text story: the same headline (slug) and date is the
@@ -55,7 +55,7 @@ pub async fn import_story(db: &Db, story: Story, options: ImportOptions) -> Resu
 fn author_for(conn: &mut DbConnection, name: &str, at: DateTime<Utc>) -> Result<(String, Option<i64>), AppError> {
     let slug = Slug::derive(name, "author").into_string();
     let mut created = None;
-    if people::find_author(conn, &Reference::Slug(slug.clone()))?.is_none() {
+    if slugged::find_author(conn, &Reference::Slug(slug.clone()))?.is_none() {
         let mut problems = Problems::default();
         let name = required_text(&mut problems, "byline", name, MAX_SHORT_TEXT_CHARS)
             .ok_or_else(|| AppError::Invalid(problems.0))?;
@@ -68,7 +68,7 @@ fn author_for(conn: &mut DbConnection, name: &str, at: DateTime<Utc>) -> Result<
             created_at: stored,
             updated_at: stored,
         };
-        created = Some(people::insert_author(conn, &values)?);
+        created = Some(slugged::insert_author(conn, &values)?);
     }
     Ok((slug, created))
 }

@@ -1,14 +1,15 @@
 //! Diesel only: the schema, connections and pool, migrations and queries.
-//! Nothing above `service` touches this module's tables directly.
+//! Above it, only `service` (and the CLI's setup) use its modules; the
+//! other layers hold the `Db` handle and pass it to `service`.
 
 pub mod articles;
 pub mod bulk;
 pub mod changes;
 pub mod connection;
 pub mod keys;
-pub mod people;
 pub mod schema;
 pub mod search;
+pub mod slugged;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -89,10 +90,6 @@ impl Db {
         let freshness = Arc::new(Freshness::default());
         let permits = Arc::new(tokio::sync::Semaphore::new(settings.db_pool_size.max(1) as usize));
         Self { pool, location, statements, freshness, quick, permits, permit_wait: settings.db_timeout() }
-    }
-
-    pub fn backend(&self) -> Backend {
-        self.location.backend()
     }
 
     pub fn freshness(&self) -> &Arc<Freshness> {
@@ -201,11 +198,6 @@ impl Db {
             work(&mut conn)
         });
         async move { task.await.map_err(|e| AppError::Internal(anyhow::anyhow!("database task failed: {e}")))? }
-    }
-
-    /// Runs pending migrations through a pooled connection.
-    pub async fn migrate(&self) -> Result<(), AppError> {
-        self.run(|conn| migrate(conn).map_err(|e| AppError::Internal(anyhow::anyhow!(e.to_string())))).await
     }
 
     /// Whether the database answers a trivial query now.

@@ -256,7 +256,7 @@ impl TestApp {
         response.json()
     }
 
-    /// A small newsroom: sections world/local, tags a/b, authors ann/bob.
+    /// A small newsroom: sections world/local, tags syria/transport, authors ann-lee/bob-stone.
     pub async fn seed_people(&self, key: &str) {
         for (slug, name) in [("world", "World"), ("local", "Local")] {
             self.create("/v1/sections", key, serde_json::json!({"slug": slug, "name": name})).await;

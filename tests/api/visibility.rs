@@ -92,7 +92,7 @@ async fn drafts_and_scheduled_stay_hidden(backend: Backend) {
     // Counts: the public list holds exactly one article; with `any`, three.
     let any = app.get("/v1/articles?status=any", Some(&preview)).await.json();
     assert_eq!(any["data"].as_array().unwrap().len(), 3);
-    let _ = public;
+    assert_eq!(slugs(&app.get("/v1/articles", None).await.json()), vec![public["slug"].as_str().unwrap()]);
 }
 
 async fn status_filter_needs_preview(backend: Backend) {

@@ -14,7 +14,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::store::articles::{self as store, StoredLink};
-use crate::store::{people, Db, DbConnection};
+use crate::store::{slugged, Db, DbConnection};
 
 /// One article as its page shows it: the article and its related links.
 #[derive(Debug, Clone)]
@@ -153,17 +153,17 @@ pub async fn list_of(
                 let mut filter = filter_template;
                 match owner {
                     Owner::Author => {
-                        let author = people::find_author(conn, &reference)?
+                        let author = slugged::find_author(conn, &reference)?
                             .ok_or_else(|| AppError::not_found("author", reference.to_string()))?;
                         filter.author = Some(Reference::Id(author.id));
                     }
                     Owner::Section => {
-                        let section = people::find_section(conn, &reference)?
+                        let section = slugged::find_section(conn, &reference)?
                             .ok_or_else(|| AppError::not_found("section", reference.to_string()))?;
                         filter.section = Some(section.slug);
                     }
                     Owner::Tag => {
-                        let tag = people::find_tag(conn, &reference)?
+                        let tag = slugged::find_tag(conn, &reference)?
                             .ok_or_else(|| AppError::not_found("tag", reference.to_string()))?;
                         filter.tags.push(tag.slug);
                     }

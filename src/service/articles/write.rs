@@ -14,7 +14,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::store::articles::{self as store, ArticleRow, ArticleValues, StoredLink};
-use crate::store::{people, Db, DbConnection};
+use crate::store::{slugged, Db, DbConnection};
 
 /// Creates an article (a draft unless the input says `published`).
 pub async fn create(db: &Db, viewer: &Viewer, input: ArticleInput) -> Result<ArticleDetail, AppError> {
@@ -301,7 +301,7 @@ fn resolve_section(
         Patch::Absent => Ok(current),
         Patch::Null => Ok(None),
         Patch::Value(slug) => {
-            let found = people::resolve_sections(conn, &[Reference::Slug(slug.clone())])?;
+            let found = slugged::resolve_sections(conn, &[Reference::Slug(slug.clone())])?;
             match found.first() {
                 Some((id, _)) => Ok(Some(*id)),
                 None => {
@@ -315,7 +315,7 @@ fn resolve_section(
 
 fn resolve_tags(conn: &mut DbConnection, problems: &mut Problems, slugs: &[String]) -> Result<Vec<i64>, AppError> {
     let references: Vec<Reference> = slugs.iter().map(|s| Reference::Slug(s.clone())).collect();
-    let found = people::resolve_tags(conn, &references)?;
+    let found = slugged::resolve_tags(conn, &references)?;
     Ok(check_tags(problems, slugs, |slug| found.iter().find(|(_, s)| s == slug).map(|(id, _)| *id)))
 }
 
@@ -325,7 +325,7 @@ fn resolve_bylines(
     bylines: Vec<crate::domain::BylineInput>,
 ) -> Result<Vec<(i64, Role)>, AppError> {
     let references: Vec<Reference> = bylines.iter().map(|b| Reference::parse(&b.author)).collect();
-    let found = people::resolve_authors(conn, &references)?;
+    let found = slugged::resolve_authors(conn, &references)?;
     let id_of = |i: usize| {
         let author = found.iter().find(|(id, slug)| match &references[i] {
             Reference::Id(want) => id == want,

@@ -8,8 +8,8 @@ use super::read::{hydrate, into_article, rows_in_order, ArticleRow};
 use crate::domain::time::to_stored;
 use crate::domain::{Article, ArticleFilter, ArticleSort, Reference, SortKey, Status, StatusFilter};
 use crate::store::connection::{DbConnection, MultiBackend};
-use crate::store::people::SectionRow;
 use crate::store::schema::{article_tags, articles, authors, bylines, related_links, sections, tags};
+use crate::store::slugged::SectionRow;
 
 /// Articles with their sections, before any columns are chosen.
 type ListQuery<'a> = diesel::dsl::IntoBoxed<'a, diesel::dsl::LeftJoin<articles::table, sections::table>, MultiBackend>;

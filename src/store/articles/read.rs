@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use crate::domain::time::from_stored;
 use crate::domain::{Article, Byline, LinkedArticle, Reference, RelatedLink, Role, Status};
 use crate::store::connection::{DbConnection, MultiBackend};
-use crate::store::people::{AuthorRow, SectionRow, TagRow};
 use crate::store::schema::{article_tags, articles, authors, bylines, related_links, sections, tags};
+use crate::store::slugged::{AuthorRow, SectionRow, TagRow};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = articles)]

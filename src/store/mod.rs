@@ -2,6 +2,7 @@
 //! Above it, only `service` (and the CLI's setup) use its modules; the
 //! other layers hold the `Db` handle and pass it to `service`.
 
+mod article_filter;
 pub mod articles;
 pub mod bulk;
 pub mod changes;
@@ -10,6 +11,7 @@ pub mod keys;
 pub mod schema;
 pub mod search;
 pub mod slugged;
+mod sql;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -5,66 +5,22 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use diesel::query_builder::BoxedSqlQuery;
-use diesel::sql_types::{BigInt, Double, Text, Timestamp};
+use diesel::sql_types::{BigInt, Double};
 
+use super::article_filter::filter_clauses;
 use super::articles::by_ids;
-use super::connection::{DbConnection, MultiBackend};
+use super::connection::DbConnection;
+use super::sql::{Bind, Statement};
 use crate::domain::search::{highlight_html, similarity_terms};
 use crate::domain::snippet::Matcher;
 use crate::domain::time::to_stored;
-use crate::domain::{
-    Article, ArticleFilter, ArticleSort, Reference, SearchMatch, SearchQuery, SortKey, Status, StatusFilter,
-};
+use crate::domain::{Article, ArticleFilter, ArticleSort, SearchMatch, SearchQuery, SortKey, Status, StatusFilter};
 
 /// Added to the score of an article whose headline matches on its own, so
 /// that it ranks ahead of every body-only match (scores are below it).
 const HEADLINE_BONUS: f64 = 1000.0;
-
-/// A value bound to a `$n` placeholder.
-enum Bind {
-    Text(String),
-    BigInt(i64),
-    Timestamp(NaiveDateTime),
-    Double(f64),
-}
-
-/// SQL text and its parameters, written strictly left to right: SQLite numbers
-/// `$n` parameters by first appearance and PostgreSQL by their digits, so the
-/// two agree only when every placeholder is new where it first appears.
-#[derive(Default)]
-struct Statement {
-    sql: String,
-    binds: Vec<Bind>,
-}
-
-impl Statement {
-    fn push(&mut self, sql: &str) -> &mut Self {
-        self.sql.push_str(sql);
-        self
-    }
-
-    fn bind(&mut self, value: Bind) -> &mut Self {
-        self.binds.push(value);
-        self.sql.push_str(&format!("${}", self.binds.len()));
-        self
-    }
-
-    fn into_query(self) -> BoxedSqlQuery<'static, MultiBackend, diesel::query_builder::SqlQuery> {
-        let mut query = diesel::sql_query(self.sql).into_boxed::<MultiBackend>();
-        for value in self.binds {
-            query = match value {
-                Bind::Text(v) => query.bind::<Text, _>(v),
-                Bind::BigInt(v) => query.bind::<BigInt, _>(v),
-                Bind::Timestamp(v) => query.bind::<Timestamp, _>(v),
-                Bind::Double(v) => query.bind::<Double, _>(v),
-            };
-        }
-        query
-    }
-}
 
 #[derive(QueryableByName)]
 struct Hit {
@@ -118,7 +74,7 @@ fn filtered_hits(
     } else {
         sqlite_hits(&mut statement, query);
     }
-    filters(&mut statement, filter, now);
+    filter_clauses(&mut statement, filter, now);
     statement.push(") h WHERE 1 = 1");
     cursor_and_order(&mut statement, filter, filter.limit.get() + 1);
     statement.into_query().load(conn)
@@ -191,7 +147,7 @@ fn passing_filters(
     let ids = hits.iter().map(|h| h.id.to_string()).collect::<Vec<_>>().join(",");
     let mut statement = Statement::default();
     statement.push(&format!("SELECT a.id AS id FROM articles a INDEXED BY articles_visibility WHERE a.id IN ({ids})"));
-    filters(&mut statement, filter, now);
+    filter_clauses(&mut statement, filter, now);
     let rows: Vec<CandidateId> = statement.into_query().load(conn)?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
@@ -242,54 +198,6 @@ fn postgres_hits(statement: &mut Statement, query: &SearchQuery) {
         .push("FROM articles a, (SELECT websearch_to_tsquery('dateline', ")
         .bind(Bind::Text(query.to_websearch()))
         .push(") AS query) q WHERE a.search @@ q.query");
-}
-
-/// The list filters of `ArticleFilter`, as `AND …` clauses on `a`.
-fn filters(statement: &mut Statement, filter: &ArticleFilter, now: DateTime<Utc>) {
-    let published = Status::Published.as_str();
-    match filter.status {
-        StatusFilter::Public => {
-            statement.push(&format!(" AND a.status = '{published}' AND a.published_at <= "));
-            statement.bind(Bind::Timestamp(to_stored(now)));
-        }
-        StatusFilter::Draft => {
-            statement.push(&format!(" AND a.status = '{}'", Status::Draft.as_str()));
-        }
-        StatusFilter::Scheduled => {
-            statement.push(&format!(" AND a.status = '{published}' AND a.published_at > "));
-            statement.bind(Bind::Timestamp(to_stored(now)));
-        }
-        StatusFilter::Any => {}
-    }
-    if let Some(section) = &filter.section {
-        statement.push(" AND a.section_id IN (SELECT id FROM sections WHERE slug = ");
-        statement.bind(Bind::Text(section.clone())).push(")");
-    }
-    for tag in &filter.tags {
-        statement.push(" AND a.id IN (SELECT at.article_id FROM article_tags at JOIN tags t ON t.id = at.tag_id ");
-        statement.push("WHERE t.slug = ").bind(Bind::Text(tag.clone())).push(")");
-    }
-    match &filter.author {
-        Some(Reference::Id(id)) => {
-            statement.push(" AND a.id IN (SELECT article_id FROM bylines WHERE author_id = ");
-            statement.bind(Bind::BigInt(*id)).push(")");
-        }
-        Some(Reference::Slug(slug)) => {
-            statement.push(" AND a.id IN (SELECT b.article_id FROM bylines b JOIN authors au ON au.id = b.author_id ");
-            statement.push("WHERE au.slug = ").bind(Bind::Text(slug.clone())).push(")");
-        }
-        None => {}
-    }
-    if let Some(target) = filter.links_to {
-        statement.push(" AND a.id IN (SELECT article_id FROM related_links WHERE target_article_id = ");
-        statement.bind(Bind::BigInt(target)).push(")");
-    }
-    if let Some(after) = filter.published_after {
-        statement.push(" AND a.published_at >= ").bind(Bind::Timestamp(to_stored(after)));
-    }
-    if let Some(before) = filter.published_before {
-        statement.push(" AND a.published_at < ").bind(Bind::Timestamp(to_stored(before)));
-    }
 }
 
 /// Keyset predicate, order and `rows` as the limit on the outer query over `h`.

@@ -6,13 +6,11 @@ use diesel::prelude::*;
 
 use super::read::{hydrate, into_article, rows_in_order, ArticleRow};
 use crate::domain::time::to_stored;
-use crate::domain::{Article, ArticleFilter, ArticleSort, Reference, SortKey, Status, StatusFilter};
+use crate::domain::{Article, ArticleFilter, ArticleSort, SortKey, StatusFilter};
+use crate::store::article_filter::{filtered, ListQuery};
 use crate::store::connection::{DbConnection, MultiBackend};
-use crate::store::schema::{article_tags, articles, authors, bylines, related_links, sections, tags};
+use crate::store::schema::{articles, sections};
 use crate::store::slugged::SectionRow;
-
-/// Articles with their sections, before any columns are chosen.
-type ListQuery<'a> = diesel::dsl::IntoBoxed<'a, diesel::dsl::LeftJoin<articles::table, sections::table>, MultiBackend>;
 
 /// A page of articles (`limit + 1` rows, so the caller can tell if more follow),
 /// for a filter without a search (`search::search` answers those),
@@ -53,19 +51,9 @@ fn date_cursor(filter: &ArticleFilter) -> Option<(DateTime<Utc>, i64)> {
 
 /// The filtered, ordered and limited list, its columns still to choose.
 fn page_query(filter: &ArticleFilter, now: DateTime<Utc>) -> ListQuery<'_> {
+    let mut query = filtered(articles::table.left_join(sections::table).into_boxed::<MultiBackend>(), filter, now);
     let now = to_stored(now);
-    let mut query = articles::table.left_join(sections::table).into_boxed::<MultiBackend>();
 
-    query = match filter.status {
-        StatusFilter::Public => query
-            .filter(articles::status.eq(Status::Published.as_str()))
-            .filter(articles::published_at.assume_not_null().le(now)),
-        StatusFilter::Draft => query.filter(articles::status.eq(Status::Draft.as_str())),
-        StatusFilter::Scheduled => query
-            .filter(articles::status.eq(Status::Published.as_str()))
-            .filter(articles::published_at.assume_not_null().gt(now)),
-        StatusFilter::Any => query,
-    };
     if starts_at_scheduled_articles(filter) {
         // For published articles `sort_at` is `published_at`: bounding it
         // lets the (status, sort_at) index start below the scheduled ones
@@ -74,36 +62,6 @@ fn page_query(filter: &ArticleFilter, now: DateTime<Utc>) -> ListQuery<'_> {
         // SQLite would seek by this bound rather than the cursor's, and with
         // other filters it chose worse plans.
         query = query.filter(articles::sort_at.le(now));
-    }
-    if let Some(section) = &filter.section {
-        query = query.filter(sections::slug.eq(section.clone()));
-    }
-    for tag in &filter.tags {
-        let tagged = article_tags::table
-            .inner_join(tags::table)
-            .filter(tags::slug.eq(tag.clone()))
-            .select(article_tags::article_id);
-        query = query.filter(articles::id.eq_any(tagged));
-    }
-    if let Some(author) = &filter.author {
-        let by_author = bylines::table.inner_join(authors::table).select(bylines::article_id);
-        query = match author {
-            Reference::Id(id) => query.filter(articles::id.eq_any(by_author.filter(authors::id.eq(*id)))),
-            Reference::Slug(slug) => {
-                query.filter(articles::id.eq_any(by_author.filter(authors::slug.eq(slug.clone()))))
-            }
-        };
-    }
-    if let Some(target) = filter.links_to {
-        let linking =
-            related_links::table.filter(related_links::target_article_id.eq(target)).select(related_links::article_id);
-        query = query.filter(articles::id.eq_any(linking));
-    }
-    if let Some(after) = filter.published_after {
-        query = query.filter(articles::published_at.assume_not_null().ge(to_stored(after)));
-    }
-    if let Some(before) = filter.published_before {
-        query = query.filter(articles::published_at.assume_not_null().lt(to_stored(before)));
     }
 
     query = match filter.sort {

@@ -186,9 +186,10 @@ impl QueryPairs {
     }
 
     /// Fails on the first parameter not in `allowed`, naming it.
-    pub fn only(&self, allowed: &[&str]) -> Result<(), AppError> {
-        match self.0.iter().find(|(name, _)| !allowed.contains(&name.as_str())) {
+    pub fn only(&self, allowed: &[impl AsRef<str>]) -> Result<(), AppError> {
+        match self.0.iter().find(|(name, _)| !allowed.iter().any(|a| a.as_ref() == name)) {
             Some((name, _)) => {
+                let allowed: Vec<&str> = allowed.iter().map(AsRef::as_ref).collect();
                 Err(AppError::BadRequest(format!("unknown query parameter `{name}` (allowed: {})", allowed.join(", "))))
             }
             None => Ok(()),

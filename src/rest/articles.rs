@@ -1,12 +1,14 @@
 //! `/v1/articles`: list, read, write, publish, related links and backlinks.
 
+use std::sync::LazyLock;
+
 use actix_web::http::header;
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use super::errors::{ReadErrors, WriteErrors};
+use super::responses::{ReadErrors, WriteErrors};
 use super::types::{
     ArticleBody, ArticleList, ArticleRequest, ArticleSummary, BacklinkList, PublishRequest, RelatedBody, RelatedList,
     RelatedRequest, SuggestionList,
@@ -38,50 +40,52 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(get_suggestions);
 }
 
-/// Which articles to list: every article list takes these.
-#[allow(dead_code)]
+/// Which articles to list: every article list takes these. The one
+/// definition of the list parameters: the OpenAPI document lists its
+/// fields, and the parser accepts exactly their names
+/// (`ARTICLE_LIST_PARAMS`); it is never built, only read by both.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ArticleListParams {
     /// Section slug.
-    section: Option<String>,
+    pub section: Option<String>,
     /// Tag slug; repeat it for several, at most 10 (all must match).
-    tag: Option<Vec<String>>,
+    pub tag: Option<Vec<String>>,
     /// Author id or slug.
-    author: Option<String>,
+    pub author: Option<String>,
     /// Full-text search: words (all must match), `"exact phrase"`, `-excluded`; at most 500 characters.
     /// Each item then carries a `highlight`, and the default order is `relevance`.
-    q: Option<String>,
+    pub q: Option<String>,
     /// Published at or after (RFC 3339 or `YYYY-MM-DD`, meaning 00:00 UTC).
-    published_after: Option<String>,
+    pub published_after: Option<String>,
     /// Published before (exclusive).
-    published_before: Option<String>,
+    pub published_before: Option<String>,
     /// `published` (default: public articles), or `draft`, `scheduled`, `any` (these need a preview key).
     #[param(inline)]
-    status: Option<StatusParam>,
+    pub status: Option<StatusParam>,
     /// Order: newest first by default; `relevance` (best match first) needs `q` and is its default.
     #[param(inline)]
-    sort: Option<SortParam>,
+    pub sort: Option<SortParam>,
     /// Page size, 1–100 (default 20).
     #[param(minimum = 1, maximum = 100)]
-    limit: Option<u32>,
+    pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    cursor: Option<String>,
+    pub cursor: Option<String>,
 }
 
-#[allow(dead_code)]
+// The values of `status` (the parser: `StatusFilter::parse`).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
-enum StatusParam {
+pub enum StatusParam {
     Published,
     Draft,
     Scheduled,
     Any,
 }
 
-#[allow(dead_code)]
+// The values of `sort` (the parser: `ArticleSort::parse`).
 #[derive(Debug, Deserialize, ToSchema)]
-enum SortParam {
+pub enum SortParam {
     #[serde(rename = "-published_at")]
     PublishedDesc,
     #[serde(rename = "published_at")]
@@ -92,8 +96,8 @@ enum SortParam {
     Relevance,
 }
 
-const ARTICLE_LIST_PARAMS: &[&str] =
-    &["section", "tag", "author", "q", "published_after", "published_before", "status", "sort", "limit", "cursor"];
+/// The names the parser accepts: those `ArticleListParams` documents.
+static ARTICLE_LIST_PARAMS: LazyLock<Vec<String>> = LazyLock::new(super::query_param_names::<ArticleListParams>);
 
 fn bad_value(name: &str, expected: &str) -> AppError {
     AppError::BadRequest(format!("query parameter `{name}` is invalid: expected {expected}"))
@@ -101,7 +105,7 @@ fn bad_value(name: &str, expected: &str) -> AppError {
 
 /// Parses the list parameters into the one filter every article list uses.
 pub fn article_filter(query: &QueryPairs) -> Result<ArticleFilter, AppError> {
-    query.only(ARTICLE_LIST_PARAMS)?;
+    query.only(&ARTICLE_LIST_PARAMS)?;
     let search = query
         .single("q")?
         .map(|q| SearchQuery::parse(q).map_err(|why| AppError::BadRequest(format!("query parameter `q` {why}"))))
@@ -395,14 +399,13 @@ async fn get_backlinks(
     Ok(web::Json(BacklinkList { data: found.into_iter().map(ArticleSummary::from).collect() }))
 }
 
-/// Paging of suggestions.
-#[allow(dead_code)]
+/// Paging of suggestions (the names the parser accepts come from here too).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SuggestionParams {
     /// How many, 1–50 (default 10).
     #[param(minimum = 1, maximum = 50)]
-    limit: Option<u32>,
+    pub limit: Option<u32>,
 }
 
 /// Public articles like this one: shared tags, authors and section, best first,
@@ -421,7 +424,7 @@ async fn get_suggestions(
     query: QueryPairs,
     reference: web::Path<String>,
 ) -> Result<web::Json<SuggestionList>, AppError> {
-    query.only(&["limit"])?;
+    query.only(&super::query_param_names::<SuggestionParams>())?;
     let limit = match query.single("limit")? {
         None => 10,
         Some(v) => Limit::parse(v, service::MAX_SUGGESTIONS)

@@ -3,7 +3,7 @@
 
 pub mod articles;
 pub mod authors;
-pub mod errors;
+pub mod responses;
 pub mod slugged;
 pub mod taxonomy;
 pub mod types;
@@ -63,6 +63,12 @@ pub fn routes(config: &mut ServiceConfig) {
         .service(scope("/v1/tags").configure(taxonomy::configure_tags))
         .service(health::healthz)
         .service(health::readyz);
+}
+
+/// The query parameter names a parameter struct documents: a route's
+/// parser accepts exactly what its OpenAPI parameters list.
+pub(crate) fn query_param_names<P: utoipa::IntoParams>() -> Vec<String> {
+    P::into_params(|| Some(utoipa::openapi::path::ParameterIn::Query)).into_iter().map(|p| p.name).collect()
 }
 
 /// The OpenAPI document, generated from the routes themselves.

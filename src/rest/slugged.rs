@@ -15,20 +15,19 @@ use crate::http::state::AppState;
 use crate::service::articles::{self as articles, Owner};
 use crate::service::slugged::SlugPage;
 
-/// Paging of the slug-ordered lists.
-#[allow(dead_code)]
+/// Paging of the slug-ordered lists (the names the parser accepts come from here).
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SlugListParams {
     /// Page size, 1–100 (default 20).
     #[param(minimum = 1, maximum = 100)]
-    limit: Option<u32>,
+    pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
-    cursor: Option<String>,
+    pub cursor: Option<String>,
 }
 
 pub(super) fn slug_page(query: &QueryPairs) -> Result<SlugPage, AppError> {
-    query.only(&["limit", "cursor"])?;
+    query.only(&super::query_param_names::<SlugListParams>())?;
     let limit = match query.single("limit")? {
         None => Limit::default(),
         Some(v) => Limit::parse(v, Limit::MAX).ok_or_else(|| {
@@ -91,7 +90,7 @@ macro_rules! slugged_routes {
 
         #[doc = $list_doc]
         #[utoipa::path(tag = $tag, params($crate::rest::slugged::SlugListParams),
-            responses((status = 200, description = $list_description, body = $list), $crate::rest::errors::ReadErrors),
+            responses((status = 200, description = $list_description, body = $list), $crate::rest::responses::ReadErrors),
             security((), ("bearer" = [])))]
         #[get("")]
         async fn $list_fn(
@@ -108,7 +107,7 @@ macro_rules! slugged_routes {
 
         #[doc = $create_doc]
         #[utoipa::path(tag = $tag, request_body = $request,
-            responses((status = 201, description = "Created", body = $body), $crate::rest::errors::WriteErrors),
+            responses((status = 201, description = "Created", body = $body), $crate::rest::responses::WriteErrors),
             security(("bearer" = [])))]
         #[post("")]
         async fn $create_fn(
@@ -123,7 +122,7 @@ macro_rules! slugged_routes {
 
         #[doc = $get_doc]
         #[utoipa::path(tag = $tag, params(("ref" = String, Path, description = $reference)),
-            responses((status = 200, description = $get_description, body = $body), $crate::rest::errors::ReadErrors),
+            responses((status = 200, description = $get_description, body = $body), $crate::rest::responses::ReadErrors),
             security((), ("bearer" = [])))]
         #[get("/{ref}")]
         async fn $get_fn(
@@ -140,7 +139,7 @@ macro_rules! slugged_routes {
         #[doc = $update_doc]
         #[utoipa::path(tag = $tag, params(("ref" = String, Path, description = $reference)),
             request_body = $request,
-            responses((status = 200, description = $update_description, body = $body), $crate::rest::errors::WriteErrors),
+            responses((status = 200, description = $update_description, body = $body), $crate::rest::responses::WriteErrors),
             security(("bearer" = [])))]
         #[patch("/{ref}")]
         async fn $update_fn(
@@ -154,7 +153,7 @@ macro_rules! slugged_routes {
 
         #[doc = $delete_doc]
         #[utoipa::path(tag = $tag, params(("ref" = String, Path, description = $reference)),
-            responses((status = 204, description = "Deleted"), $crate::rest::errors::WriteErrors),
+            responses((status = 204, description = "Deleted"), $crate::rest::responses::WriteErrors),
             security(("bearer" = [])))]
         #[delete("/{ref}")]
         async fn $delete_fn(
@@ -170,7 +169,7 @@ macro_rules! slugged_routes {
         #[utoipa::path(tag = $tag,
             params(("ref" = String, Path, description = $reference), $crate::rest::articles::ArticleListParams),
             responses((status = 200, description = "A page of articles", body = $crate::rest::types::ArticleList),
-                $crate::rest::errors::ReadErrors),
+                $crate::rest::responses::ReadErrors),
             security((), ("bearer" = [])))]
         #[get("/{ref}/articles")]
         async fn $articles_fn(

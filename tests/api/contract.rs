@@ -64,3 +64,37 @@ async fn served(backend: Backend) {
 async fn served_spec_and_docs_sqlite() {
     served(Backend::Sqlite).await;
 }
+
+/// Every query parameter the spec documents for a GET route is one its
+/// parser accepts (the parsers take their names from the same structs), and
+/// an undocumented one is refused.
+#[actix_web::test]
+async fn documented_query_parameters_are_accepted() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let spec: serde_json::Value = serde_json::from_str(&dateline::rest::openapi().to_json().unwrap()).unwrap();
+    let sample = |name: &str| match name {
+        "published_after" | "published_before" => "2020-01-01",
+        "status" => "published",
+        "sort" => "-published_at",
+        "limit" => "5",
+        _ => "word",
+    };
+    let mut checked = 0;
+    for (path, route) in [
+        ("/v1/articles", "/v1/articles"),
+        ("/v1/tags", "/v1/tags"),
+        ("/v1/sections/{ref}/articles", "/v1/sections/world/articles"),
+        ("/v1/articles/{ref}/suggestions", "/v1/articles/x/suggestions"),
+    ] {
+        let parameters = spec["paths"][path]["get"]["parameters"].as_array().unwrap();
+        for name in parameters.iter().filter(|p| p["in"] == "query").map(|p| p["name"].as_str().unwrap()) {
+            let response = app.get(&format!("{route}?{name}={}", sample(name)), None).await;
+            let body = String::from_utf8_lossy(&response.body);
+            assert!(!body.contains("unknown query parameter"), "{route}?{name}: {body}");
+            checked += 1;
+        }
+        let unknown = app.get(&format!("{route}?undocumented=1"), None).await;
+        assert!(String::from_utf8_lossy(&unknown.body).contains("unknown query parameter `undocumented`"), "{route}");
+    }
+    assert!(checked >= 14, "{checked} parameters checked");
+}

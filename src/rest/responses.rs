@@ -1,4 +1,5 @@
-//! The error responses each kind of route documents in the OpenAPI spec.
+//! The error responses each kind of route documents in the OpenAPI spec:
+//! types that exist only to be described (never built, hence the allows).
 
 use utoipa::IntoResponses;
 

@@ -41,7 +41,7 @@ pub struct Db {
     /// here once committed, and caches of rendered responses consult it.
     freshness: Arc<Freshness>,
     /// SQLite only: connections for the short reads the HTTP workers run
-    /// on their own threads (`read_quick`), one per core, apart from the
+    /// on their own threads (`read_on_worker_thread`), one per core, apart from the
     /// pool so those reads never wait behind searches and writes.
     quick: Option<Pool<Manager>>,
     /// One per pooled connection: requests beyond that wait here, as
@@ -166,7 +166,7 @@ impl Db {
     /// worker): sharing the pool's, a burst that found it busy sent reads
     /// to the blocking pool, where they kept it busy (4,000/s instead of
     /// 11,000). PostgreSQL is a network round trip: always `run`.
-    pub async fn read_quick<F, R>(&self, work: F) -> Result<R, AppError>
+    pub async fn read_on_worker_thread<F, R>(&self, work: F) -> Result<R, AppError>
     where
         F: FnOnce(&mut DbConnection) -> Result<R, AppError> + Send + 'static,
         R: Send + 'static,

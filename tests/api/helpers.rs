@@ -141,7 +141,7 @@ impl TestApp {
 
     /// Spawns with the response cache off: for tests of what rendering a
     /// response costs, or of writes made by other processes (which reach a
-    /// cache only within a poll interval; see tests/api/cache.rs).
+    /// cache only within a poll interval; see tests/api/response_cache.rs).
     pub async fn spawn_uncached(backend: Backend) -> Self {
         Self::spawn_with(backend, |settings| settings.cache_size = 0).await
     }

@@ -7,15 +7,15 @@ mod helpers;
 
 mod articles;
 mod auth;
-mod cache;
-mod caching;
 mod cli;
 mod contract;
 mod errors;
 mod graphql;
+mod http_caching;
 mod ingest;
 mod paging;
 mod related;
+mod response_cache;
 mod rules;
 mod search;
 mod visibility;

@@ -149,7 +149,7 @@ async fn statements_for(app: &TestApp, path: &str) -> u64 {
 }
 
 async fn statement_counts_are_fixed(backend: Backend) {
-    // What rendering costs; a cached response costs nothing (tests/api/cache.rs).
+    // What rendering costs; a cached response costs nothing (tests/api/response_cache.rs).
     let app = TestApp::spawn_uncached(backend).await;
     let write = app.key(Scope::Write).await;
     app.seed_people(&write).await;

@@ -83,7 +83,7 @@ pub(super) fn load_detail(
 /// One article by id or slug; drafts and scheduled ones only with a preview key.
 pub async fn get(db: &Db, viewer: &Viewer, reference: &str) -> Result<ArticleDetail, AppError> {
     let (viewer, reference) = (*viewer, Reference::parse(reference));
-    db.read_quick(move |conn| load_detail(conn, &viewer, &reference, now())).await
+    db.read_on_worker_thread(move |conn| load_detail(conn, &viewer, &reference, now())).await
 }
 
 /// Checks that the viewer may ask for this status filter.

@@ -1,13 +1,12 @@
 //! Authors: read, list, create, update, delete.
 
-use super::slugged::{ensure_free, in_use, into_page, name_and_slug, SlugPage};
+use super::slugged::{self, named, write_and_reload, Kind, Named, SlugPage};
 use crate::domain::time::{now, to_stored};
 use crate::domain::{
-    check_url, decode_slug_cursor, optional_text, Author, Change, Page, Patch, Problems, Reference, Scope, Viewer,
-    MAX_SUMMARY_CHARS,
+    check_url, optional_text, Author, Change, Page, Patch, Problems, Reference, Scope, Viewer, MAX_SUMMARY_CHARS,
 };
 use crate::error::AppError;
-use crate::store::slugged::{self as store, AuthorValues};
+use crate::store::slugged::{AuthorValues, AuthorsTable as Authors};
 use crate::store::Db;
 
 #[derive(Debug, Clone, Default)]
@@ -18,21 +17,28 @@ pub struct AuthorInput {
     pub avatar_url: Patch<String>,
 }
 
+impl Kind for Authors {
+    const NAME: &'static str = "author";
+    const USED_BY: &'static str = "bylines";
+    type Item = Author;
+    fn slug_of(item: &Author) -> &str {
+        &item.slug
+    }
+    fn change(id: i64) -> Change {
+        Change::Author(id)
+    }
+}
+
 pub async fn get_author(db: &Db, reference: &str) -> Result<Author, AppError> {
-    let reference = Reference::parse(reference);
-    db.run(move |conn| {
-        store::find_author(conn, &reference)?
-            .map(Into::into)
-            .ok_or_else(|| AppError::not_found("author", reference.to_string()))
-    })
-    .await
+    slugged::get::<Authors>(db, reference).await
 }
 
 pub async fn list_authors(db: &Db, page: SlugPage) -> Result<Page<Author>, AppError> {
-    let after = page.cursor.as_deref().map(decode_slug_cursor).transpose()?;
-    let limit = page.limit;
-    let rows = db.run(move |conn| Ok(store::list_authors(conn, after.as_deref(), limit.get())?)).await?;
-    Ok(into_page(rows.into_iter().map(Author::from).collect(), limit, |a| &a.slug))
+    slugged::list::<Authors>(db, page).await
+}
+
+pub async fn delete_author(db: &Db, viewer: &Viewer, reference: &str) -> Result<(), AppError> {
+    slugged::delete::<Authors>(db, viewer, reference).await
 }
 
 pub async fn save_author(
@@ -44,20 +50,9 @@ pub async fn save_author(
     viewer.require(Scope::Write)?;
     let reference = reference.map(Reference::parse);
     db.write(move |conn| {
-        let current = match &reference {
-            Some(r) => Some(store::find_author(conn, r)?.ok_or_else(|| AppError::not_found("author", r.to_string()))?),
-            None => None,
-        };
         let mut problems = Problems::default();
-        let (name, slug) = name_and_slug(
-            conn,
-            &mut problems,
-            input.name.as_deref(),
-            input.slug.as_deref(),
-            current.as_ref().map(|c| (c.name.as_str(), c.slug.as_str())),
-            "author",
-            store::author_slugs_starting_with,
-        )?;
+        let Named { current, name, slug } =
+            named::<Authors>(conn, &mut problems, reference.as_ref(), input.name.as_deref(), input.slug.as_deref())?;
         let bio = optional_text(
             &mut problems,
             "bio",
@@ -73,40 +68,9 @@ pub async fn save_author(
             return Err(AppError::Invalid(problems.0));
         };
         let at = to_stored(now());
-        if current.as_ref().is_none_or(|c| c.slug != slug) {
-            ensure_free(store::find_author(conn, &Reference::Slug(slug.clone()))?.is_some(), "author", &slug)?;
-        }
-        let values = AuthorValues {
-            slug,
-            name,
-            bio,
-            avatar_url,
-            created_at: current.as_ref().map(|c| c.created_at).unwrap_or(at),
-            updated_at: at,
-        };
-        let id = match &current {
-            Some(c) => {
-                store::update_author(conn, c.id, &values)?;
-                c.id
-            }
-            None => store::insert_author(conn, &values)?,
-        };
-        store::find_author(conn, &Reference::Id(id))?
-            .map(Into::into)
-            .ok_or_else(|| AppError::not_found("author", id.to_string()))
-            .map(|saved| (saved, vec![Change::Author(id)]))
-    })
-    .await
-}
-
-pub async fn delete_author(db: &Db, viewer: &Viewer, reference: &str) -> Result<(), AppError> {
-    viewer.require(Scope::Write)?;
-    let reference = Reference::parse(reference);
-    db.write(move |conn| {
-        let row = store::find_author(conn, &reference)?
-            .ok_or_else(|| AppError::not_found("author", reference.to_string()))?;
-        store::delete_author(conn, row.id).map_err(AppError::from).map_err(in_use("author", &reference, "bylines"))?;
-        Ok(((), vec![Change::Author(row.id)]))
+        let created_at = current.as_ref().map(|c| c.created_at).unwrap_or(at);
+        let values = AuthorValues { slug: slug.clone(), name, bio, avatar_url, created_at, updated_at: at };
+        write_and_reload::<Authors>(conn, current.as_ref(), &slug, &values)
     })
     .await
 }

@@ -1,13 +1,12 @@
 //! Sections and tags, the two ways articles are filed: read, list, create,
 //! update, delete.
 
-use super::slugged::{ensure_free, in_use, into_page, name_and_slug, SlugPage};
+use super::slugged::{self, named, write_and_reload, Kind, Named, SlugPage};
 use crate::domain::{
-    decode_slug_cursor, optional_text, Change, Page, Patch, Problems, Reference, Scope, Section, Tag, Viewer,
-    MAX_SUMMARY_CHARS,
+    optional_text, Change, Page, Patch, Problems, Reference, Scope, Section, Tag, Viewer, MAX_SUMMARY_CHARS,
 };
 use crate::error::AppError;
-use crate::store::slugged::{self as store, SectionValues, TagValues};
+use crate::store::slugged::{SectionValues, SectionsTable as Sections, TagValues, TagsTable as Tags};
 use crate::store::Db;
 
 #[derive(Debug, Clone, Default)]
@@ -23,27 +22,42 @@ pub struct TagInput {
     pub name: Option<String>,
 }
 
+impl Kind for Sections {
+    const NAME: &'static str = "section";
+    const USED_BY: &'static str = "articles";
+    type Item = Section;
+    fn slug_of(item: &Section) -> &str {
+        &item.slug
+    }
+    fn change(id: i64) -> Change {
+        Change::Section(id)
+    }
+}
+
+impl Kind for Tags {
+    const NAME: &'static str = "tag";
+    const USED_BY: &'static str = "articles";
+    type Item = Tag;
+    fn slug_of(item: &Tag) -> &str {
+        &item.slug
+    }
+    fn change(id: i64) -> Change {
+        Change::Tag(id)
+    }
+}
+
 pub async fn get_section(db: &Db, reference: &str) -> Result<Section, AppError> {
-    let reference = Reference::parse(reference);
-    db.run(move |conn| {
-        store::find_section(conn, &reference)?
-            .map(Into::into)
-            .ok_or_else(|| AppError::not_found("section", reference.to_string()))
-    })
-    .await
+    slugged::get::<Sections>(db, reference).await
 }
 
 pub async fn list_sections(db: &Db, page: SlugPage) -> Result<Page<Section>, AppError> {
-    let after = page.cursor.as_deref().map(decode_slug_cursor).transpose()?;
-    let limit = page.limit;
-    let rows = db.run(move |conn| Ok(store::list_sections(conn, after.as_deref(), limit.get())?)).await?;
-    Ok(into_page(rows.into_iter().map(Section::from).collect(), limit, |s| &s.slug))
+    slugged::list::<Sections>(db, page).await
 }
 
 /// Every section, by slug (a newsroom has a few dozen at most).
 pub async fn all_sections(db: &Db) -> Result<Vec<Section>, AppError> {
     const ALL: u32 = 1000;
-    let rows = db.run(move |conn| Ok(store::list_sections(conn, None, ALL)?)).await?;
+    let rows = db.run(move |conn| Ok(crate::store::slugged::list_sections(conn, None, ALL)?)).await?;
     Ok(rows.into_iter().take(ALL as usize).map(Section::from).collect())
 }
 
@@ -56,22 +70,9 @@ pub async fn save_section(
     viewer.require(Scope::Write)?;
     let reference = reference.map(Reference::parse);
     db.write(move |conn| {
-        let current = match &reference {
-            Some(r) => {
-                Some(store::find_section(conn, r)?.ok_or_else(|| AppError::not_found("section", r.to_string()))?)
-            }
-            None => None,
-        };
         let mut problems = Problems::default();
-        let (name, slug) = name_and_slug(
-            conn,
-            &mut problems,
-            input.name.as_deref(),
-            input.slug.as_deref(),
-            current.as_ref().map(|c| (c.name.as_str(), c.slug.as_str())),
-            "section",
-            store::section_slugs_starting_with,
-        )?;
+        let Named { current, name, slug } =
+            named::<Sections>(conn, &mut problems, reference.as_ref(), input.name.as_deref(), input.slug.as_deref())?;
         let description = optional_text(
             &mut problems,
             "description",
@@ -81,104 +82,40 @@ pub async fn save_section(
         let (Some(name), Some(slug), true) = (name, slug, problems.is_empty()) else {
             return Err(AppError::Invalid(problems.0));
         };
-        if current.as_ref().is_none_or(|c| c.slug != slug) {
-            ensure_free(store::find_section(conn, &Reference::Slug(slug.clone()))?.is_some(), "section", &slug)?;
-        }
-        let values = SectionValues { slug, name, description };
-        let id = match &current {
-            Some(c) => {
-                store::update_section(conn, c.id, &values)?;
-                c.id
-            }
-            None => store::insert_section(conn, &values)?,
-        };
-        store::find_section(conn, &Reference::Id(id))?
-            .map(Into::into)
-            .ok_or_else(|| AppError::not_found("section", id.to_string()))
-            .map(|saved| (saved, vec![Change::Section(id)]))
+        let values = SectionValues { slug: slug.clone(), name, description };
+        write_and_reload::<Sections>(conn, current.as_ref(), &slug, &values)
     })
     .await
 }
 
 pub async fn delete_section(db: &Db, viewer: &Viewer, reference: &str) -> Result<(), AppError> {
-    viewer.require(Scope::Write)?;
-    let reference = Reference::parse(reference);
-    db.write(move |conn| {
-        let row = store::find_section(conn, &reference)?
-            .ok_or_else(|| AppError::not_found("section", reference.to_string()))?;
-        store::delete_section(conn, row.id)
-            .map_err(AppError::from)
-            .map_err(in_use("section", &reference, "articles"))?;
-        Ok(((), vec![Change::Section(row.id)]))
-    })
-    .await
+    slugged::delete::<Sections>(db, viewer, reference).await
 }
 
 pub async fn get_tag(db: &Db, reference: &str) -> Result<Tag, AppError> {
-    let reference = Reference::parse(reference);
-    db.run(move |conn| {
-        store::find_tag(conn, &reference)?
-            .map(Into::into)
-            .ok_or_else(|| AppError::not_found("tag", reference.to_string()))
-    })
-    .await
+    slugged::get::<Tags>(db, reference).await
 }
 
 pub async fn list_tags(db: &Db, page: SlugPage) -> Result<Page<Tag>, AppError> {
-    let after = page.cursor.as_deref().map(decode_slug_cursor).transpose()?;
-    let limit = page.limit;
-    let rows = db.run(move |conn| Ok(store::list_tags(conn, after.as_deref(), limit.get())?)).await?;
-    Ok(into_page(rows.into_iter().map(Tag::from).collect(), limit, |t| &t.slug))
+    slugged::list::<Tags>(db, page).await
 }
 
 pub async fn save_tag(db: &Db, viewer: &Viewer, reference: Option<&str>, input: TagInput) -> Result<Tag, AppError> {
     viewer.require(Scope::Write)?;
     let reference = reference.map(Reference::parse);
     db.write(move |conn| {
-        let current = match &reference {
-            Some(r) => Some(store::find_tag(conn, r)?.ok_or_else(|| AppError::not_found("tag", r.to_string()))?),
-            None => None,
-        };
         let mut problems = Problems::default();
-        let (name, slug) = name_and_slug(
-            conn,
-            &mut problems,
-            input.name.as_deref(),
-            input.slug.as_deref(),
-            current.as_ref().map(|c| (c.name.as_str(), c.slug.as_str())),
-            "tag",
-            store::tag_slugs_starting_with,
-        )?;
+        let Named { current, name, slug } =
+            named::<Tags>(conn, &mut problems, reference.as_ref(), input.name.as_deref(), input.slug.as_deref())?;
         let (Some(name), Some(slug), true) = (name, slug, problems.is_empty()) else {
             return Err(AppError::Invalid(problems.0));
         };
-        if current.as_ref().is_none_or(|c| c.slug != slug) {
-            ensure_free(store::find_tag(conn, &Reference::Slug(slug.clone()))?.is_some(), "tag", &slug)?;
-        }
-        let values = TagValues { slug, name };
-        let id = match &current {
-            Some(c) => {
-                store::update_tag(conn, c.id, &values)?;
-                c.id
-            }
-            None => store::insert_tag(conn, &values)?,
-        };
-        store::find_tag(conn, &Reference::Id(id))?
-            .map(Into::into)
-            .ok_or_else(|| AppError::not_found("tag", id.to_string()))
-            .map(|saved| (saved, vec![Change::Tag(id)]))
+        let values = TagValues { slug: slug.clone(), name };
+        write_and_reload::<Tags>(conn, current.as_ref(), &slug, &values)
     })
     .await
 }
 
 pub async fn delete_tag(db: &Db, viewer: &Viewer, reference: &str) -> Result<(), AppError> {
-    viewer.require(Scope::Write)?;
-    let reference = Reference::parse(reference);
-    db.write(move |conn| {
-        let row =
-            store::find_tag(conn, &reference)?.ok_or_else(|| AppError::not_found("tag", reference.to_string()))?;
-        store::delete_tag(conn, row.id).map_err(AppError::from).map_err(in_use("tag", &reference, "articles"))?;
-        Ok(((), vec![Change::Tag(row.id)]))
-    })
-    .await
+    slugged::delete::<Tags>(db, viewer, reference).await
 }

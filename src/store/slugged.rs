@@ -89,9 +89,54 @@ pub struct TagValues {
     pub name: String,
 }
 
-/// Stamps out lookups, keyset lists and writes for one of the slugged tables.
+/// The queries every slugged table has, for code written once over the
+/// three (`service::slugged`).
+pub trait SluggedTable: 'static {
+    type Row: Send + 'static;
+    type Values: Send + 'static;
+    fn find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Option<Self::Row>>;
+    /// Up to `limit + 1` rows in slug order after `after`.
+    fn list(conn: &mut DbConnection, after: Option<&str>, limit: u32) -> QueryResult<Vec<Self::Row>>;
+    fn insert(conn: &mut DbConnection, values: &Self::Values) -> QueryResult<i64>;
+    fn update(conn: &mut DbConnection, id: i64, values: &Self::Values) -> QueryResult<()>;
+    fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<bool>;
+    fn slugs_like(conn: &mut DbConnection, base: &str) -> QueryResult<Vec<String>>;
+    /// Id, name and slug of a row.
+    fn identity(row: &Self::Row) -> (i64, &str, &str);
+}
+
+/// Stamps out lookups, keyset lists and writes for one of the slugged
+/// tables, and its `SluggedTable` marker.
 macro_rules! slugged_queries {
-    ($table:ident, $row:ty, $values:ty, $find:ident, $list:ident, $insert:ident, $update:ident, $delete:ident, $resolve:ident, $all:ident, $slugs:ident) => {
+    ($marker:ident, $table:ident, $row:ty, $values:ty, $find:ident, $list:ident, $insert:ident, $update:ident, $delete:ident, $resolve:ident, $all:ident, $slugs:ident) => {
+        pub struct $marker;
+
+        impl SluggedTable for $marker {
+            type Row = $row;
+            type Values = $values;
+            fn find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Option<$row>> {
+                $find(conn, reference)
+            }
+            fn list(conn: &mut DbConnection, after: Option<&str>, limit: u32) -> QueryResult<Vec<$row>> {
+                $list(conn, after, limit)
+            }
+            fn insert(conn: &mut DbConnection, values: &$values) -> QueryResult<i64> {
+                $insert(conn, values)
+            }
+            fn update(conn: &mut DbConnection, id: i64, values: &$values) -> QueryResult<()> {
+                $update(conn, id, values)
+            }
+            fn delete(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+                $delete(conn, id)
+            }
+            fn slugs_like(conn: &mut DbConnection, base: &str) -> QueryResult<Vec<String>> {
+                $slugs(conn, base)
+            }
+            fn identity(row: &$row) -> (i64, &str, &str) {
+                (row.id, &row.name, &row.slug)
+            }
+        }
+
         pub fn $find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Option<$row>> {
             let query = $table::table.select(<$row>::as_select()).into_boxed::<MultiBackend>();
             let query = match reference {
@@ -148,6 +193,7 @@ macro_rules! slugged_queries {
 }
 
 slugged_queries!(
+    AuthorsTable,
     authors,
     AuthorRow,
     AuthorValues,
@@ -161,6 +207,7 @@ slugged_queries!(
     author_slugs_starting_with
 );
 slugged_queries!(
+    SectionsTable,
     sections,
     SectionRow,
     SectionValues,
@@ -174,6 +221,7 @@ slugged_queries!(
     section_slugs_starting_with
 );
 slugged_queries!(
+    TagsTable,
     tags,
     TagRow,
     TagValues,

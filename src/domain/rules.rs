@@ -121,6 +121,18 @@ pub fn check_publication(problems: &mut Problems, status: Status, published_at: 
     }
 }
 
+/// A date every backend stores and orders the same way: years 0001–9999
+/// (SQLite keeps text, so year 10000 sorted before 2020 and showed in the
+/// public list while its page was a 404), no leap second (`:60`).
+pub fn check_date(problems: &mut Problems, field: &str, at: DateTime<Utc>) {
+    use chrono::{Datelike, Timelike};
+    if !(1..=9999).contains(&at.year()) {
+        problems.add(field, "must be a date in the years 0001 to 9999");
+    } else if at.nanosecond() >= 1_000_000_000 {
+        problems.add(field, "must not be a leap second (`:60`)");
+    }
+}
+
 /// The ids of an article's tags, in order; `id_of` finds a tag by slug.
 pub fn check_tags(problems: &mut Problems, slugs: &[String], id_of: impl Fn(&str) -> Option<i64>) -> Vec<i64> {
     let mut ids = Vec::with_capacity(slugs.len());

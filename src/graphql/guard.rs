@@ -10,8 +10,11 @@
 //! counted, once per fragment, before it is validated.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
+use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::{ServerError, ServerResult, Variables};
 use async_graphql_value::{ConstValue, Value};
 
 use crate::domain::control;
@@ -27,6 +30,11 @@ pub const MAX_NESTING: usize = 64;
 /// hundred; the costliest content query the complexity limit admits selects
 /// far fewer distinct fields than this.
 pub const MAX_EXPANDED_FIELDS: usize = 5_000;
+
+/// How many `__schema` / `__type` fields a document may ask for at its top.
+/// Each answers with up to the whole schema (437 aliases of `__schema` in
+/// 32 KB returned 5 MB); GraphiQL and code generators ask for one.
+pub const MAX_INTROSPECTION_FIELDS: usize = 4;
 
 /// Refuses a request whose text is too long or nests too deeply, then parses
 /// it (into the request, where execution finds it) and refuses a document
@@ -46,6 +54,12 @@ pub fn admit(request: &mut async_graphql::Request, max_query: usize) -> Result<(
     if let Some(argument) = argument_with_control(document) {
         return Err(AppError::invalid(argument, control::REFUSED));
     }
+    if introspection_fields(document) > MAX_INTROSPECTION_FIELDS {
+        return Err(AppError::invalid(
+            "query",
+            format!("the query asks for `__schema` or `__type` more than {MAX_INTROSPECTION_FIELDS} times"),
+        ));
+    }
     let fields = expanded_fields(document)?;
     if fields > MAX_EXPANDED_FIELDS {
         return Err(AppError::invalid(
@@ -54,6 +68,60 @@ pub fn admit(request: &mut async_graphql::Request, max_query: usize) -> Result<(
         ));
     }
     Ok(())
+}
+
+/// Marks a request that arrived with GET: it may only read.
+pub struct ReadOnly;
+
+/// Refuses a mutation in a request marked `ReadOnly`, on the document
+/// execution actually runs: a GET that names a persisted query by its hash
+/// has no text to check before the persisted-queries extension fills it in
+/// (a mutation registered with POST then ran over GET).
+pub struct RefuseMutationsOverGet;
+
+impl ExtensionFactory for RefuseMutationsOverGet {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(RefuseMutationsOverGet)
+    }
+}
+
+#[async_graphql::async_trait::async_trait]
+impl Extension for RefuseMutationsOverGet {
+    async fn parse_query(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        query: &str,
+        variables: &Variables,
+        next: NextParseQuery<'_>,
+    ) -> ServerResult<ExecutableDocument> {
+        let document = next.run(ctx, query, variables).await?;
+        let mutation = document.operations.iter().any(|(_, operation)| operation.node.ty == OperationType::Mutation);
+        if mutation && ctx.data_opt::<ReadOnly>().is_some() {
+            let mut error = ServerError::new("mutations must be sent with POST", None);
+            let mut extensions = async_graphql::ErrorExtensionValues::default();
+            extensions.set("code", "BAD_USER_INPUT");
+            error.extensions = Some(extensions);
+            return Err(error);
+        }
+        Ok(document)
+    }
+}
+
+/// The `__schema` and `__type` fields at the top of the document's
+/// operations and of its fragments (a spread at the top may bring them).
+fn introspection_fields(document: &ExecutableDocument) -> usize {
+    let count = |set: &SelectionSet| {
+        set.items
+            .iter()
+            .filter(|item| match &item.node {
+                Selection::Field(field) => matches!(field.node.name.node.as_str(), "__schema" | "__type"),
+                _ => false,
+            })
+            .count()
+    };
+    let operations: usize = document.operations.iter().map(|(_, op)| count(&op.node.selection_set.node)).sum();
+    let fragments: usize = document.fragments.values().map(|f| count(&f.node.selection_set.node)).sum();
+    operations + fragments
 }
 
 /// The deepest nesting of `{`, `[` and `(` in a GraphQL text, outside

@@ -66,7 +66,8 @@ fn build_schema(db: Db, settings: &Settings, depth: usize, complexity: usize) ->
         .limit_complexity(complexity)
         .limit_recursive_depth(64)
         .limit_directives(16)
-        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(PERSISTED_QUERIES)));
+        .extension(ApolloPersistedQueries::new(LruCacheStorage::new(PERSISTED_QUERIES)))
+        .extension(guard::RefuseMutationsOverGet);
     if !settings.graphql_introspection {
         builder = builder.disable_introspection();
     }

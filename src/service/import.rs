@@ -10,8 +10,8 @@ use crate::domain::snapshot::{ArticleRecord, LinkRecord, Record};
 use crate::domain::text::word_count;
 use crate::domain::time::to_stored;
 use crate::domain::{
-    check_bylines, check_publication, check_tags, check_url, optional_text, required_text, ArticleFields, BylineInput,
-    Change, Problems, Reference, Role, Slug, MAX_SHORT_TEXT_CHARS, MAX_SUMMARY_CHARS,
+    check_bylines, check_date, check_publication, check_tags, check_url, optional_text, required_text, ArticleFields,
+    BylineInput, Change, Problems, Reference, Role, Slug, MAX_SHORT_TEXT_CHARS, MAX_SUMMARY_CHARS,
 };
 use crate::error::AppError;
 use crate::store::articles::{self as store, ArticleValues, StoredLink};
@@ -211,6 +211,8 @@ fn import_record(
             let name = required_text(&mut problems, "name", &a.name, MAX_SHORT_TEXT_CHARS);
             let bio = optional_text(&mut problems, "bio", a.bio.clone(), MAX_SUMMARY_CHARS);
             let avatar_url = check_url(&mut problems, "avatar_url", a.avatar_url.clone());
+            check_date(&mut problems, "created_at", a.created_at);
+            check_date(&mut problems, "updated_at", a.updated_at);
             let (Some(slug), Some(name), true) = (slug, name, problems.is_empty()) else {
                 return Err(AppError::Invalid(problems.0));
             };
@@ -303,6 +305,15 @@ fn import_article_record(
     .check(&mut problems);
     if let Some(status) = checked.status {
         check_publication(&mut problems, status, record.published_at);
+    }
+    for (field, at) in [
+        ("published_at", record.published_at),
+        ("created_at", Some(record.created_at)),
+        ("updated_at", Some(record.updated_at)),
+    ] {
+        if let Some(at) = at {
+            check_date(&mut problems, field, at);
+        }
     }
     let section_id = match &record.section {
         None => None,

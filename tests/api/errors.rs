@@ -13,6 +13,7 @@ backend_tests!(
     tag_filters_are_bounded,
     stuck_database_is_a_bounded_503,
     control_characters_are_refused_at_the_edge,
+    dates_outside_years_1_to_9999_are_refused,
 );
 
 async fn malformed_requests_get_clear_errors(backend: Backend) {
@@ -170,4 +171,34 @@ async fn control_characters_are_refused_at_the_edge(backend: Backend) {
     assert!(!output.status.success());
     assert!(stderr.contains(":1: skipped: name: must not contain NUL"), "{stderr}");
     assert!(stderr.contains("imported 1, unchanged 0, skipped 1"), "{stderr}");
+}
+
+/// Dates every backend stores and orders alike: years 0001–9999, no leap
+/// second. SQLite kept year 10000 as text, so such an article showed in the
+/// public list while its page was a 404.
+async fn dates_outside_years_1_to_9999_are_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let write = app.key(Scope::Write).await;
+    for at in ["+10000-01-01T00:00:00Z", "0000-06-01T00:00:00Z", "2016-12-31T23:59:60Z"] {
+        let body = json!({"headline": "Odd date", "status": "published", "published_at": at});
+        let problem = app.post("/v1/articles", Some(&write), &body).await.problem(422);
+        assert_eq!(problem["errors"][0]["field"], "published_at", "{at}: {problem}");
+    }
+    let draft = app.post("/v1/articles", Some(&write), &json!({"headline": "Draft"})).await.json();
+    let slug = draft["slug"].as_str().unwrap();
+    let publish = app
+        .post(&format!("/v1/articles/{slug}/publish"), Some(&write), &json!({"published_at": "+10000-01-01T00:00:00Z"}))
+        .await;
+    assert_eq!(publish.problem(422)["errors"][0]["field"], "published_at");
+    let all = app.get("/v1/articles?status=any", Some(&write)).await.json();
+    assert_eq!(all["data"].as_array().unwrap().len(), 1, "only the draft exists: {all}");
+    assert_eq!(all["data"][0]["status"], "draft");
+
+    let record = json!({"type": "article", "slug": "far", "headline": "Far", "summary": null, "body": "b",
+        "status": "published", "published_at": "+10000-01-01T00:00:00Z", "created_at": "2020-01-01T00:00:00Z",
+        "updated_at": "2020-01-01T00:00:00Z", "dateline": null, "section": null, "language": "en",
+        "canonical_url": null, "version": 1, "tags": [], "bylines": [], "related": []});
+    let output = crate::ingest::pipe(&app.database_url(), &["import", "-"], &format!("{record}\n"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("skipped: published_at: must be a date in the years 0001 to 9999"), "{stderr}");
 }

@@ -17,6 +17,7 @@ backend_tests!(
     nested_reads_run_a_fixed_number_of_statements,
     abusive_queries_are_refused,
     hostile_documents_are_refused_at_once,
+    persisted_mutations_never_run_over_get,
     persisted_queries_and_get_caching,
     every_mutation_checks_the_scope,
 );
@@ -463,9 +464,35 @@ async fn hostile_documents_are_refused_at_once(backend: Backend) {
     assert_eq!(response.status, 200);
     assert_eq!(error_code(&response.json()), "BAD_USER_INPUT");
 
+    // Introspection amplification: each `__schema` answers with the whole schema.
+    let aliases: String = (0..437).map(|i| format!("a{i}: __schema {{ types {{ name }} }} ")).collect();
+    let body = app.graphql(&format!("{{ {aliases} }}"), json!({}), None).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    let one = app.graphql("{ __schema { types { name } } }", json!({}), None).await;
+    assert!(one["errors"].is_null(), "{one}");
+
     assert!(started.elapsed() < std::time::Duration::from_secs(10), "{:?}", started.elapsed());
     let body = app.graphql("{ articles { nodes { slug } } }", json!({}), None).await;
     assert!(body["errors"].is_null(), "the server still answers: {body}");
+}
+
+/// A mutation registered as a persisted query by POST is refused when its
+/// hash alone is sent with GET, even with a write key, and changes nothing.
+async fn persisted_mutations_never_run_over_get(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let write = app.key(Scope::Write).await;
+    let mutation = r#"mutation { createTag(input: {name: "Over GET"}) { slug } }"#;
+    let extensions = json!({"persistedQuery": {"version": 1, "sha256Hash": hex::encode(Sha256::digest(mutation))}});
+    let registered = app.post("/graphql", Some(&write), &json!({"query": mutation, "extensions": extensions})).await;
+    assert!(registered.json()["errors"].is_null(), "{}", String::from_utf8_lossy(&registered.body));
+    let encoded: String = url::form_urlencoded::byte_serialize(extensions.to_string().as_bytes()).collect();
+    let over_get = app.get(&format!("/graphql?extensions={encoded}"), Some(&write)).await;
+    assert_eq!(over_get.status, 200);
+    let body = over_get.json();
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    assert!(body["errors"][0]["message"].as_str().unwrap().contains("POST"), "{body}");
+    let tags = app.get("/v1/tags", None).await.json();
+    assert_eq!(tags["data"].as_array().unwrap().len(), 1, "only the POST created a tag: {tags}");
 }
 
 async fn persisted_queries_and_get_caching(backend: Backend) {

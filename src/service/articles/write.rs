@@ -9,8 +9,9 @@ use crate::domain::time::{from_stored, now, to_stored};
 use crate::service::choose_slug;
 
 use crate::domain::{
-    check_bylines, check_tags, check_url, required_text, ArticleFields, ArticleInput, Change, Problems, Reference,
-    RelatedInput, RelatedLink, Role, Scope, Status, Viewer, MAX_RELATED_LINKS, MAX_SHORT_TEXT_CHARS,
+    check_bylines, check_date, check_tags, check_url, required_text, ArticleFields, ArticleInput, Change, Patch,
+    Problems, Reference, RelatedInput, RelatedLink, Role, Scope, Status, Viewer, MAX_RELATED_LINKS,
+    MAX_SHORT_TEXT_CHARS,
 };
 use crate::error::AppError;
 use crate::store::articles::{self as store, ArticleRow, ArticleValues, StoredLink};
@@ -82,6 +83,13 @@ pub async fn publish(
     reference: &str,
     published_at: Option<DateTime<Utc>>,
 ) -> Result<ArticleDetail, AppError> {
+    if let Some(at) = published_at {
+        let mut problems = Problems::default();
+        check_date(&mut problems, "published_at", at);
+        if !problems.is_empty() {
+            return Err(problems.into());
+        }
+    }
     set_status(db, viewer, reference, Status::Published, published_at).await
 }
 
@@ -229,6 +237,9 @@ pub(crate) fn write_article(
         let stored = current.as_ref().map(|r| r.status.parse().unwrap_or(Status::Draft));
         Some(stored.unwrap_or(Status::Draft))
     });
+    if let Patch::Value(at) = input.published_at {
+        check_date(&mut problems, "published_at", at);
+    }
     let mut published_at =
         input.published_at.apply(current.as_ref().and_then(|r| r.published_at.map(from_stored))).map(to_stored);
     if status == Some(Status::Published) && published_at.is_none() {

@@ -3,7 +3,7 @@
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{from_fn, Compress};
+use actix_web::middleware::{from_fn, Compress, DefaultHeaders};
 use actix_web::{web, App, HttpServer};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
@@ -55,8 +55,19 @@ pub fn build(
         .wrap(from_fn(middleware::http_cache))
         .wrap(Compress::default())
         .wrap(from_fn(serve_cached::response_cache))
+        .wrap(security_headers())
         .wrap(from_fn(middleware::refuse_nul_in_uri))
         .wrap(from_fn(middleware::request_log))
+}
+
+/// Headers on every answer, cached ones included: no content sniffing, and
+/// no page of ours in a frame (GraphiQL and Swagger UI, where people paste
+/// keys, must not be framed by another site).
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Content-Security-Policy", "frame-ancestors 'none'"))
 }
 
 /// Serves until interrupted.

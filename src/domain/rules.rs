@@ -14,10 +14,15 @@ pub const MAX_SUMMARY_CHARS: usize = 2000;
 pub const MAX_SHORT_TEXT_CHARS: usize = 300;
 
 /// Trims a required one-line text; `None` (after an error) when unusable.
+/// Text that shows nothing (only spaces or zero-width characters) is empty,
+/// and a line break or any other control character is refused.
 pub fn required_text(problems: &mut Problems, field: &str, value: &str, max: usize) -> Option<String> {
     let value = value.trim();
-    if value.is_empty() {
+    if value.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
         problems.add(field, "must not be empty");
+        None
+    } else if value.chars().any(char::is_control) {
+        problems.add(field, "must be one line, without control characters");
         None
     } else if value.chars().count() > max {
         problems.add(field, format!("must be at most {max} characters"));
@@ -25,6 +30,12 @@ pub fn required_text(problems: &mut Problems, field: &str, value: &str, max: usi
     } else {
         Some(value.to_owned())
     }
+}
+
+/// Characters that take no space: zero-width spaces and joiners, word
+/// joiners, the byte-order mark, soft hyphens.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
 }
 
 /// Trims an optional text: blank becomes absent.

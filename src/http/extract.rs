@@ -114,6 +114,12 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         let inner = error.into_inner();
         let message = inner.to_string();
         let message = message.split(" at line ").next().unwrap_or_default().to_owned();
+        // serde names the Rust type of an untagged enum; a client needs none.
+        let message = if message.starts_with("data did not match any variant") {
+            "does not match any accepted shape".to_owned()
+        } else {
+            message
+        };
         match inner.classify() {
             serde_json::error::Category::Data => {
                 let field = if field == "." { String::new() } else { field };

@@ -17,8 +17,8 @@ pub struct HealthBody {
 /// The process is alive.
 #[utoipa::path(tag = "health", responses((status = 200, description = "Alive", body = HealthBody)))]
 #[get("/healthz")]
-pub async fn healthz() -> web::Json<HealthBody> {
-    web::Json(HealthBody { status: "ok".into() })
+pub async fn healthz() -> HttpResponse {
+    uncacheable(HealthBody { status: "ok".into() })
 }
 
 /// The database answers; 503 when it does not.
@@ -27,12 +27,18 @@ pub async fn healthz() -> web::Json<HealthBody> {
     (status = 503, description = "The database is unavailable", body = Problem, content_type = "application/problem+json")
 ))]
 #[get("/readyz")]
-pub async fn readyz(state: web::Data<AppState>) -> Result<web::Json<HealthBody>, AppError> {
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     if state.db.is_ready().await {
-        Ok(web::Json(HealthBody { status: "ready".into() }))
+        Ok(uncacheable(HealthBody { status: "ready".into() }))
     } else {
         Err(AppError::Unavailable)
     }
+}
+
+/// A health answer is about this moment: no cache may keep it (a load
+/// balancer would see a stale "ready").
+fn uncacheable(body: HealthBody) -> HttpResponse {
+    HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(body)
 }
 
 /// Unknown routes answer with a problem document too.

@@ -122,9 +122,8 @@ pub async fn http_cache(
     if let Ok(value) = HeaderValue::from_str(&chosen) {
         headers.insert(header::CACHE_CONTROL, value);
     }
-    if keyed {
-        headers.append(header::VARY, HeaderValue::from_static("Authorization"));
-    }
+    // Public and keyed answers differ: a shared cache must keep them apart.
+    headers.append(header::VARY, HeaderValue::from_static("Authorization"));
     Ok(ServiceResponse::new(req, response))
 }
 

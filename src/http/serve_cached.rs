@@ -134,7 +134,7 @@ fn replay(entry: &CachedResponse, gzip: bool, if_none_match: Option<&str>) -> Ht
     for (name, value) in &entry.headers {
         response.insert_header((name.clone(), value.clone()));
     }
-    response.insert_header((header::VARY, HeaderValue::from_static("accept-encoding")));
+    response.insert_header((header::VARY, HeaderValue::from_static("accept-encoding, authorization")));
     if not_modified {
         response.finish()
     } else if gzip && !entry.gzip.is_empty() {

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::domain::time::{from_stored, now, to_stored};
-use crate::domain::{Scope, Viewer};
+use crate::domain::{required_text, Problems, Scope, Viewer, MAX_SHORT_TEXT_CHARS};
 use crate::error::AppError;
 use crate::store::{keys, Db};
 
@@ -46,16 +46,15 @@ fn prefix_of(key: &str) -> Option<&str> {
 
 /// Creates a key and returns it in clear: the only time it is ever seen.
 pub async fn create(db: &Db, name: &str, scope: Scope) -> Result<(KeyInfo, String), AppError> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(AppError::invalid("name", "must not be empty"));
-    }
+    // One line: `keys list` prints one row per key, which a newline or an
+    // escape sequence in a name could forge.
+    let mut problems = Problems::default();
+    let name = required_text(&mut problems, "name", name, MAX_SHORT_TEXT_CHARS).ok_or(problems)?;
     let mut random = [0u8; 32];
     rand::rng().fill_bytes(&mut random);
     let key = format!("{KEY_MARK}{}", URL_SAFE_NO_PAD.encode(random));
     let prefix = prefix_of(&key).map(str::to_owned).ok_or_else(|| anyhow::anyhow!("generated key is malformed"))?;
     let digest = hash(&key);
-    let name = name.to_owned();
     let created_at = now();
     let info = db
         .run(move |conn| {

@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::backend_tests;
 use crate::helpers::{Backend, TestApp};
 
-backend_tests!(etags_and_cache_control, if_match_guards_writes);
+backend_tests!(etags_and_cache_control, if_match_guards_writes, shared_caches_and_browsers_are_told_enough);
 
 async fn etags_and_cache_control(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -20,9 +20,7 @@ async fn etags_and_cache_control(backend: Backend) {
     )
     .await;
 
-    for path in
-        ["/v1/articles", "/v1/articles/cached", "/v1/articles/cached/related", "/v1/tags", "/openapi.json", "/healthz"]
-    {
+    for path in ["/v1/articles", "/v1/articles/cached", "/v1/articles/cached/related", "/v1/tags", "/openapi.json"] {
         let first = app.get(path, None).await;
         assert_eq!(first.status, 200, "{path}");
         let etag = first.header("etag").unwrap_or_else(|| panic!("{path} has no ETag"));
@@ -90,4 +88,46 @@ async fn if_match_guards_writes(backend: Backend) {
     let deleted =
         app.request(Method::DELETE, "/v1/articles/guarded", Some(&write), &[("If-Match", &current)], None).await;
     assert_eq!(deleted.status, 204);
+}
+
+/// What a CDN and a browser need to be told: public answers vary on
+/// `Authorization` (miss and cached hit alike), nothing is sniffed or
+/// framed, health answers are never kept, and the small input rules that
+/// go with them (one-line names and headlines, no invisible-only text).
+async fn shared_caches_and_browsers_are_told_enough(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let write = app.key(Scope::Write).await;
+    for attempt in ["miss", "hit"] {
+        let response = app.get("/v1/articles", None).await;
+        assert_eq!(response.status, 200);
+        let vary = response.header("vary").unwrap_or_default().to_ascii_lowercase();
+        assert!(vary.contains("authorization"), "{attempt}: Vary {vary}");
+        assert_eq!(response.header("x-content-type-options").as_deref(), Some("nosniff"), "{attempt}");
+        assert_eq!(response.header("x-frame-options").as_deref(), Some("DENY"), "{attempt}");
+    }
+    let graphiql = app.request(Method::GET, "/graphql", None, &[("Accept", "text/html")], None).await;
+    assert_eq!(graphiql.header("x-frame-options").as_deref(), Some("DENY"));
+    assert!(graphiql.header("content-security-policy").is_some_and(|csp| csp.contains("frame-ancestors 'none'")));
+    for path in ["/healthz", "/readyz"] {
+        assert_eq!(app.get(path, None).await.header("cache-control").as_deref(), Some("no-store"), "{path}");
+    }
+
+    for headline in ["\u{200B}\u{200D}\u{FEFF}", " \u{2060} "] {
+        let problem = app.post("/v1/articles", Some(&write), &json!({"headline": headline})).await.problem(422);
+        assert_eq!(problem["errors"][0]["message"], "must not be empty", "{problem}");
+    }
+    let problem = app.post("/v1/articles", Some(&write), &json!({"headline": "Two\nlines"})).await.problem(422);
+    assert_eq!(problem["errors"][0]["field"], "headline");
+    let problem = app.post("/v1/authors", Some(&write), &json!({"name": "Ann\tLee"})).await.problem(422);
+    assert_eq!(problem["errors"][0]["field"], "name");
+    let problem = app.put("/v1/articles/none/related", Some(&write), &json!([{"nope": 1}])).await;
+    let detail = String::from_utf8_lossy(&problem.body);
+    assert!(!detail.contains("enum") && !detail.contains("Request"), "no Rust type names: {detail}");
+
+    let forged =
+        crate::cli::dateline(&app.database_url(), &["keys", "create", "--name", "ok\nforged\trow", "--scope", "write"]);
+    assert!(!forged.status.success());
+    let stderr = String::from_utf8_lossy(&forged.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("name"), "{stderr}");
 }

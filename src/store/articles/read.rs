@@ -289,6 +289,16 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Article>>
 }
 
 /// The related links of many articles, in order, as stored (one statement).
+/// Which of these articles have at least one related link (one statement).
+pub fn ids_with_links(conn: &mut DbConnection, article_ids: &[i64]) -> QueryResult<std::collections::HashSet<i64>> {
+    let ids: Vec<i64> = related_links::table
+        .filter(related_links::article_id.eq_any(article_ids))
+        .select(related_links::article_id)
+        .distinct()
+        .load(conn)?;
+    Ok(ids.into_iter().collect())
+}
+
 pub fn links_of_many(conn: &mut DbConnection, article_ids: &[i64]) -> QueryResult<Vec<(i64, StoredLink)>> {
     type LinkRow = (i64, Option<i64>, Option<String>, Option<String>);
     let rows: Vec<LinkRow> = related_links::table

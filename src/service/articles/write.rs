@@ -58,7 +58,7 @@ fn current_row(
     reference: &Reference,
     expected_version: Option<i64>,
 ) -> Result<ArticleRow, AppError> {
-    let row = store::find_row(conn, reference)?.ok_or_else(|| not_found(reference))?;
+    let row = store::find_row_for_update(conn, reference)?.ok_or_else(|| not_found(reference))?;
     match expected_version {
         Some(version) if version != row.version => Err(AppError::PreconditionFailed),
         _ => Ok(row),
@@ -225,6 +225,7 @@ pub(crate) fn write_article(
     let slug = match (&input.slug, &current) {
         (None, Some(row)) => Some(row.slug.clone()),
         (given, _) => {
+            store::serialise_slug_choice(conn)?;
             choose_slug(&mut problems, given.as_deref(), headline.as_deref().unwrap_or_default(), "article", |base| {
                 Ok(store::slugs_starting_with(conn, base)?)
             })?

@@ -125,6 +125,36 @@ pub fn find_row(conn: &mut DbConnection, reference: &Reference) -> QueryResult<O
     query.first(conn).optional()
 }
 
+/// The stored row of an article about to be written, locked until the
+/// transaction ends. PostgreSQL runs writers side by side (read committed):
+/// without the lock, a write that committed between this read and the
+/// version-checked update made a PATCH without `If-Match` a 412 and a
+/// publish a 409 "retry". SQLite writers already run one at a time
+/// (`write_transaction` takes the write lock first).
+pub fn find_row_for_update(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Option<ArticleRow>> {
+    match conn {
+        DbConnection::Postgres(pg) => {
+            let rows = articles::table.select(ArticleRow::as_select());
+            match reference {
+                Reference::Id(id) => rows.filter(articles::id.eq(*id)).for_update().first(pg).optional(),
+                Reference::Slug(slug) => rows.filter(articles::slug.eq(slug)).for_update().first(pg).optional(),
+            }
+        }
+        DbConnection::Sqlite(_) => find_row(conn, reference),
+    }
+}
+
+/// Makes writers that derive new article slugs take turns until their
+/// transactions end (PostgreSQL; SQLite writers always do): two creates of
+/// the same headline both saw `storm` free and one failed with "slug taken"
+/// although the server chose the slug.
+pub fn serialise_slug_choice(conn: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('dateline.article_slugs'))").execute(pg)?;
+    }
+    Ok(())
+}
+
 /// One article with its section, tags and bylines (three statements), whatever its status.
 pub fn find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Option<Article>> {
     // Not boxed, so each form is prepared once per connection and cached.

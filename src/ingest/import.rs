@@ -13,7 +13,8 @@ use crate::error::AppError;
 use std::collections::HashMap;
 
 use crate::domain::snapshot::Record;
-use crate::service::import::{self, ImportOptions, Outcome, PendingLinks};
+use crate::service::import::{self, ImportOptions, Outcome};
+use crate::service::import_links::{self, PendingLinks};
 use crate::service::stories;
 use crate::store::Db;
 
@@ -129,7 +130,7 @@ pub async fn import_paths(
         }
     }
     let written = pending.written.len();
-    for note in import::link_pending(db, pending.links, pending.written).await? {
+    for note in import_links::link_pending(db, pending.links, pending.written).await? {
         feedback.note(&note);
     }
     if written >= BULK_LOAD {

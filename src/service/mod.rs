@@ -7,6 +7,7 @@ pub mod authors;
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod import_links;
 pub mod keys;
 pub mod slugged;
 pub mod stories;

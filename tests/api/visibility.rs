@@ -8,7 +8,11 @@ use serde_json::json;
 use crate::backend_tests;
 use crate::helpers::{slugs, Backend, TestApp};
 
-backend_tests!(drafts_and_scheduled_stay_hidden, status_filter_needs_preview);
+backend_tests!(
+    drafts_and_scheduled_stay_hidden,
+    status_filter_needs_preview,
+    a_hidden_slug_costs_what_a_missing_one_does
+);
 
 async fn drafts_and_scheduled_stay_hidden(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -113,4 +117,34 @@ async fn status_filter_needs_preview(backend: Backend) {
     assert_eq!(slugs(&app.get("/v1/articles?status=draft", Some(&preview)).await.json()), vec!["draft"]);
     assert_eq!(slugs(&app.get("/v1/articles?status=scheduled", Some(&preview)).await.json()), vec!["later"]);
     assert_eq!(app.get("/v1/articles?status=any", Some(&preview)).await.json()["data"].as_array().unwrap().len(), 3);
+}
+
+/// A reader cannot tell an embargoed story exists: the 404 for a draft's or
+/// a scheduled story's slug runs the same statements as for a slug nobody
+/// uses (visibility is part of the lookup), so it takes the same time.
+async fn a_hidden_slug_costs_what_a_missing_one_does(backend: Backend) {
+    let app = TestApp::spawn_uncached(backend).await;
+    let write = app.key(Scope::Write).await;
+    let preview = app.key(Scope::Preview).await;
+    app.article(&write, json!({"headline": "Embargoed draft", "body": "Secret."})).await;
+    app.article(
+        &write,
+        json!({"headline": "Embargoed schedule", "status": "published", "published_at": "2999-01-01T00:00:00Z"}),
+    )
+    .await;
+    let cost = |path: &'static str| {
+        let app = &app;
+        async move {
+            let before = app.db.statements_run();
+            let response = app.get(path, None).await;
+            (response.status, app.db.statements_run() - before)
+        }
+    };
+    let missing = cost("/v1/articles/no-such-story").await;
+    assert_eq!(missing.0, 404);
+    for path in ["/v1/articles/embargoed-draft", "/v1/articles/embargoed-schedule"] {
+        assert_eq!(cost(path).await, missing, "{path}");
+    }
+    // The preview key still sees them.
+    assert_eq!(app.get("/v1/articles/embargoed-draft", Some(&preview)).await.status, 200);
 }

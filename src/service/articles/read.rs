@@ -69,10 +69,9 @@ pub(super) fn load_detail(
     reference: &Reference,
     now: DateTime<Utc>,
 ) -> Result<ArticleDetail, AppError> {
-    let article = store::find(conn, reference)?.ok_or_else(|| not_found(reference))?;
-    if !viewer.can_preview() && !article.is_public(now) {
-        return Err(not_found(reference));
-    }
+    let found =
+        if viewer.can_preview() { store::find(conn, reference)? } else { store::find_public(conn, reference, now)? };
+    let article = found.ok_or_else(|| not_found(reference))?;
     let links = store::related(conn, article.id)?;
     let linked_ids =
         links.iter().filter_map(|l| if let RelatedLink::Article(t) = l { Some(t.id) } else { None }).collect();

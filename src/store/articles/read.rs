@@ -3,10 +3,10 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDateTime;
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use crate::domain::time::from_stored;
+use crate::domain::time::{from_stored, to_stored};
 use crate::domain::{Article, Byline, LinkedArticle, Reference, RelatedLink, Role, Status};
 use crate::store::connection::{DbConnection, MultiBackend};
 use crate::store::schema::{article_tags, articles, authors, bylines, related_links, sections, tags};
@@ -164,11 +164,35 @@ pub fn find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Optio
         Reference::Id(id) => with_section.filter(articles::id.eq(*id)).select(columns).first(conn),
         Reference::Slug(slug) => with_section.filter(articles::slug.eq(slug)).select(columns).first(conn),
     };
-    let Some((row, section)): Option<(ArticleRow, Option<SectionRow>)> = found.optional()? else {
+    hydrate_one(conn, found.optional()?)
+}
+
+/// One public article (published, its time come), or none: visibility is
+/// part of the lookup, so a draft's or an embargoed story's slug costs what
+/// a missing one does (checked after loading, a draft's 404 took ~520 µs
+/// against ~345 µs and told anyone the story existed).
+pub fn find_public(conn: &mut DbConnection, reference: &Reference, now: DateTime<Utc>) -> QueryResult<Option<Article>> {
+    let public = articles::status.eq(Status::Published.as_str()).and(articles::published_at.le(to_stored(now)));
+    let with_section = articles::table.left_join(sections::table);
+    let columns = (ArticleRow::as_select(), Option::<SectionRow>::as_select());
+    let found = match reference {
+        Reference::Id(id) => with_section.filter(articles::id.eq(*id)).filter(public).select(columns).first(conn),
+        Reference::Slug(slug) => {
+            with_section.filter(articles::slug.eq(slug)).filter(public).select(columns).first(conn)
+        }
+    };
+    hydrate_one(conn, found.optional()?)
+}
+
+/// An article row with its tags and bylines.
+fn hydrate_one(
+    conn: &mut DbConnection,
+    found: Option<(ArticleRow, Option<SectionRow>)>,
+) -> QueryResult<Option<Article>> {
+    let Some((row, section)) = found else {
         return Ok(None);
     };
-    let mut found = hydrate(conn, vec![into_article(row, section)])?;
-    Ok(found.pop())
+    Ok(hydrate(conn, vec![into_article(row, section)])?.pop())
 }
 
 /// The rows of these articles, in this order.

@@ -45,6 +45,10 @@ pub struct Settings {
     #[arg(long, env = "DATELINE_DB_TIMEOUT", default_value_t = 5, global = true)]
     pub db_timeout: u64,
 
+    /// Seconds a request body may take to arrive before a 408.
+    #[arg(long, env = "DATELINE_BODY_TIMEOUT", default_value_t = 10, global = true)]
+    pub body_timeout: u64,
+
     /// Seconds a PostgreSQL statement may run before it is cancelled and the
     /// request answered with a 503 (0: no limit). `import` runs without it.
     #[arg(long, env = "DATELINE_STATEMENT_TIMEOUT", default_value_t = 5, global = true)]
@@ -103,12 +107,17 @@ impl Settings {
             db_pool_size: 4,
             db_timeout: 5,
             statement_timeout: 5,
+            body_timeout: 10,
             graphql_depth: 10,
             graphql_complexity: 5000,
             graphql_max_query: 32 * 1024,
             graphql_introspection: true,
             import_furniture: Vec::new(),
         }
+    }
+
+    pub fn body_timeout(&self) -> Duration {
+        Duration::from_secs(self.body_timeout.max(1))
     }
 
     pub fn db_timeout(&self) -> Duration {

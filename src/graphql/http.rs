@@ -77,7 +77,7 @@ async fn post_graphql(
     payload: web::Payload,
 ) -> HttpResponse {
     let limit = state.settings.max_body;
-    let body = match read_limited(payload.into_inner(), limit).await {
+    let body = match read_limited(payload.into_inner(), limit, state.settings.body_timeout()).await {
         Ok(body) => body,
         Err(error) => return error_response(error.extend()),
     };

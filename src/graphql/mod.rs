@@ -101,6 +101,7 @@ fn graphql_code(error: &AppError) -> &'static str {
         AppError::BadRequest(_)
         | AppError::Invalid(_)
         | AppError::PayloadTooLarge(_)
+        | AppError::RequestTimeout(_)
         | AppError::UnsupportedMediaType => "BAD_USER_INPUT",
         AppError::Conflict(_) | AppError::PreconditionFailed => "CONFLICT",
         AppError::Unavailable => "SERVICE_UNAVAILABLE",

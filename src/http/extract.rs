@@ -1,6 +1,8 @@
 //! Request extractors: the caller (`Viewer`), JSON bodies and query strings,
 //! each failing with a problem+json error instead of actix's defaults.
 
+use std::time::Duration;
+
 use actix_web::dev::Payload;
 use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
@@ -92,8 +94,16 @@ fn declared_length(req: &HttpRequest) -> Option<usize> {
     req.headers().get(header::CONTENT_LENGTH)?.to_str().ok()?.parse().ok()
 }
 
-/// Reads the whole body, refusing it as soon as it passes `limit` bytes.
-pub async fn read_limited(mut payload: Payload, limit: usize) -> Result<web::BytesMut, AppError> {
+/// Reads the whole body, refusing it as soon as it passes `limit` bytes,
+/// or when it has not all arrived within `timeout` (a client sending a byte
+/// a second held its connection for ever: 1,100 of them all stayed open).
+pub async fn read_limited(payload: Payload, limit: usize, timeout: Duration) -> Result<web::BytesMut, AppError> {
+    tokio::time::timeout(timeout, read_all(payload, limit))
+        .await
+        .unwrap_or(Err(AppError::RequestTimeout(timeout.as_secs())))
+}
+
+async fn read_all(mut payload: Payload, limit: usize) -> Result<web::BytesMut, AppError> {
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| AppError::BadRequest("the request body could not be read".into()))?;
@@ -144,11 +154,12 @@ async fn read_json<T: DeserializeOwned>(
     payload: Payload,
     optional: bool,
 ) -> Result<Option<T>, AppError> {
-    let limit = state?.settings.max_body;
+    let state = state?;
+    let (limit, timeout) = (state.settings.max_body, state.settings.body_timeout());
     if length.is_some_and(|n| n > limit) {
         return Err(AppError::PayloadTooLarge(limit));
     }
-    let bytes = read_limited(payload, limit).await?;
+    let bytes = read_limited(payload, limit, timeout).await?;
     if optional && bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(None);
     }

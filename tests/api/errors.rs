@@ -14,6 +14,7 @@ backend_tests!(
     stuck_database_is_a_bounded_503,
     control_characters_are_refused_at_the_edge,
     dates_outside_years_1_to_9999_are_refused,
+    slow_bodies_time_out,
 );
 
 async fn malformed_requests_get_clear_errors(backend: Backend) {
@@ -201,4 +202,44 @@ async fn dates_outside_years_1_to_9999_are_refused(backend: Backend) {
     let output = crate::ingest::pipe(&app.database_url(), &["import", "-"], &format!("{record}\n"));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("skipped: published_at: must be a date in the years 0001 to 9999"), "{stderr}");
+}
+
+/// A body that arrives too slowly gets a 408 problem after
+/// `DATELINE_BODY_TIMEOUT`, REST and GraphQL alike, and nothing is written.
+async fn slow_bodies_time_out(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |s| s.body_timeout = 1).await;
+    let write = app.key(Scope::Write).await;
+    let address = app.address.trim_start_matches("http://").to_owned();
+    for path in ["/v1/articles", "/graphql"] {
+        let request = format!(
+            "POST {path} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {write}\r\n\
+             Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"headline\""
+        );
+        let address = address.clone();
+        let started = std::time::Instant::now();
+        let answer = actix_web::rt::task::spawn_blocking(move || {
+            use std::io::{Read, Write};
+            let mut stream = std::net::TcpStream::connect(address).unwrap();
+            stream.set_read_timeout(Some(std::time::Duration::from_secs(10))).unwrap();
+            stream.write_all(request.as_bytes()).unwrap();
+            let mut answer = vec![0u8; 4096];
+            let read = stream.read(&mut answer).unwrap_or(0);
+            String::from_utf8_lossy(&answer[..read]).into_owned()
+        })
+        .await
+        .unwrap();
+        let elapsed = started.elapsed();
+        assert!(
+            elapsed >= std::time::Duration::from_millis(900) && elapsed < std::time::Duration::from_secs(5),
+            "{elapsed:?}"
+        );
+        if path == "/graphql" {
+            assert!(answer.contains("did not arrive within 1 seconds"), "{answer}");
+        } else {
+            assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+            assert!(answer.contains("application/problem+json") && answer.contains("request_timeout"), "{answer}");
+        }
+    }
+    let all = app.get("/v1/articles?status=any", Some(&write)).await.json();
+    assert_eq!(all["data"], json!([]));
 }

@@ -45,6 +45,10 @@ pub struct Settings {
     #[arg(long, env = "DATELINE_DB_TIMEOUT", default_value_t = 5, global = true)]
     pub db_timeout: u64,
 
+    /// Origins whose browser pages may call the API (comma-separated; `*`: any).
+    #[arg(long, env = "DATELINE_CORS_ORIGINS", default_value = "*", value_delimiter = ',', global = true)]
+    pub cors_origins: Vec<String>,
+
     /// Seconds a request body may take to arrive before a 408.
     #[arg(long, env = "DATELINE_BODY_TIMEOUT", default_value_t = 10, global = true)]
     pub body_timeout: u64,
@@ -108,6 +112,7 @@ impl Settings {
             db_timeout: 5,
             statement_timeout: 5,
             body_timeout: 10,
+            cors_origins: vec!["*".into()],
             graphql_depth: 10,
             graphql_complexity: 5000,
             graphql_max_query: 32 * 1024,

@@ -13,6 +13,7 @@ use super::Schemas;
 use crate::domain::{Dep, Viewer};
 use crate::error::AppError;
 use crate::http::extract::{bearer_token, is_json, read_limited};
+use crate::http::health::no_route;
 use crate::http::response_cache::depends_on;
 use crate::http::serve_cached::{cached_response, render_and_keep};
 use crate::http::state::AppState;
@@ -20,8 +21,15 @@ use crate::service;
 
 pub fn configure(config: &mut web::ServiceConfig) {
     config
-        .service(web::resource("/graphql").route(web::post().to(post_graphql)).route(web::get().to(get_graphql)))
-        .service(web::resource("/graphql/assets/{file}").route(web::get().to(asset)));
+        .service(
+            web::resource("/graphql")
+                .route(web::post().to(post_graphql))
+                .route(web::get().to(get_graphql))
+                .default_service(web::to(no_route)),
+        )
+        .service(
+            web::resource("/graphql/assets/{file}").route(web::get().to(asset)).default_service(web::to(no_route)),
+        );
 }
 
 /// A response that carries only errors (HTTP 200, as GraphQL clients expect).

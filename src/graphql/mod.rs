@@ -98,6 +98,7 @@ fn graphql_code(error: &AppError) -> &'static str {
         AppError::Unauthorized(_) => "UNAUTHENTICATED",
         AppError::Forbidden(_) => "FORBIDDEN",
         AppError::NotFound { .. } | AppError::NoRoute(_) => "NOT_FOUND",
+        AppError::MethodNotAllowed { .. } => "BAD_USER_INPUT",
         AppError::BadRequest(_)
         | AppError::Invalid(_)
         | AppError::PayloadTooLarge(_)

@@ -5,6 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::problem::Problem;
+use super::routes::RouteTable;
 use crate::error::AppError;
 use crate::http::state::AppState;
 
@@ -41,7 +42,11 @@ fn uncacheable(body: HealthBody) -> HttpResponse {
     HttpResponse::Ok().insert_header((actix_web::http::header::CACHE_CONTROL, "no-store")).json(body)
 }
 
-/// Unknown routes answer with a problem document too.
-pub async fn no_route(req: actix_web::HttpRequest) -> Result<HttpResponse, AppError> {
-    Err(AppError::NoRoute(format!("{} {}", req.method(), req.path())))
+/// Unknown routes answer with a problem document too: a 405 with `Allow`
+/// when the path exists and only the method is wrong, else a 404.
+pub async fn no_route(req: actix_web::HttpRequest, routes: web::Data<RouteTable>) -> Result<HttpResponse, AppError> {
+    match routes.allow(req.path()) {
+        Some(allow) => Err(AppError::MethodNotAllowed { method: req.method().to_string(), allow }),
+        None => Err(AppError::NoRoute(format!("{} {}", req.method(), req.path()))),
+    }
 }

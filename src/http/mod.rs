@@ -7,5 +7,6 @@ pub mod health;
 pub mod middleware;
 pub mod problem;
 pub mod response_cache;
+pub mod routes;
 pub mod serve_cached;
 pub mod state;

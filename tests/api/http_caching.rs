@@ -8,7 +8,12 @@ use serde_json::json;
 use crate::backend_tests;
 use crate::helpers::{Backend, TestApp};
 
-backend_tests!(etags_and_cache_control, if_match_guards_writes, shared_caches_and_browsers_are_told_enough);
+backend_tests!(
+    etags_and_cache_control,
+    if_match_guards_writes,
+    shared_caches_and_browsers_are_told_enough,
+    browsers_on_other_origins_head_and_wrong_methods,
+);
 
 async fn etags_and_cache_control(backend: Backend) {
     let app = TestApp::spawn(backend).await;
@@ -130,4 +135,56 @@ async fn shared_caches_and_browsers_are_told_enough(backend: Backend) {
     let stderr = String::from_utf8_lossy(&forged.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
     assert!(stderr.contains("name"), "{stderr}");
+}
+
+/// A browser frontend on another origin can call the API (preflight and
+/// the answer carry the CORS headers, cached answers too); `HEAD` works
+/// wherever `GET` does; a wrong method on a real path is a 405 problem
+/// with `Allow`, an unknown path still a 404.
+async fn browsers_on_other_origins_head_and_wrong_methods(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let origin = [("Origin", "https://news.example")];
+    let preflight = app
+        .request(
+            Method::OPTIONS,
+            "/graphql",
+            None,
+            &[
+                ("Origin", "https://news.example"),
+                ("Access-Control-Request-Method", "POST"),
+                ("Access-Control-Request-Headers", "authorization, content-type"),
+            ],
+            None,
+        )
+        .await;
+    assert!(preflight.status == 200 || preflight.status == 204, "{}", preflight.status);
+    assert_eq!(preflight.header("access-control-allow-origin").as_deref(), Some("*"));
+    let allowed = preflight.header("access-control-allow-headers").unwrap_or_default().to_ascii_lowercase();
+    assert!(allowed.contains("authorization") && allowed.contains("content-type"), "{allowed}");
+    for attempt in ["miss", "hit"] {
+        let response = app.request(Method::GET, "/v1/articles", None, &origin, None).await;
+        assert_eq!(response.status, 200);
+        assert_eq!(response.header("access-control-allow-origin").as_deref(), Some("*"), "{attempt}");
+    }
+
+    let get = app.get("/v1/tags", None).await;
+    // (identity: awc would try to inflate the empty body of a gzip HEAD answer)
+    let identity = [("Accept-Encoding", "identity")];
+    let head = app.request(Method::HEAD, "/v1/tags", None, &identity, None).await;
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(head.header("etag"), get.header("etag"));
+    assert_eq!(app.request(Method::HEAD, "/healthz", None, &identity, None).await.status, 200);
+
+    for (method, path, allow) in [
+        (Method::TRACE, "/healthz", "GET, HEAD, OPTIONS"),
+        (Method::DELETE, "/v1/articles", "GET, HEAD, OPTIONS, POST"),
+        (Method::PUT, "/v1/articles/some-story", "DELETE, GET, HEAD, OPTIONS, PATCH"),
+        (Method::DELETE, "/graphql", "GET, HEAD, OPTIONS, POST"),
+    ] {
+        let response = app.request(method.clone(), path, None, &[], None).await;
+        assert_eq!(response.header("allow").as_deref(), Some(allow), "{method} {path}");
+        response.problem(405);
+    }
+    app.request(Method::GET, "/v1/nothing-here", None, &[], None).await.problem(404);
 }

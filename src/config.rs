@@ -53,7 +53,7 @@ pub struct Settings {
     #[arg(long, env = "DATELINE_BODY_TIMEOUT", default_value_t = 10, global = true)]
     pub body_timeout: u64,
 
-    /// Seconds a PostgreSQL statement may run before it is cancelled and the
+    /// Seconds a statement may run (PostgreSQL and SQLite) before it is cancelled and the
     /// request answered with a 503 (0: no limit). `import` runs without it.
     #[arg(long, env = "DATELINE_STATEMENT_TIMEOUT", default_value_t = 5, global = true)]
     pub statement_timeout: u64,

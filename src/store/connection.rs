@@ -112,6 +112,11 @@ fn configure_sqlite_library() {
         if code != libsqlite3_sys::SQLITE_OK {
             tracing::warn!(code, "cannot register SQLite connection setup; statements may be re-planned per use");
         }
+        // SAFETY: as above.
+        let code = unsafe { libsqlite3_sys::sqlite3_auto_extension(Some(watch_deadline)) };
+        if code != libsqlite3_sys::SQLITE_OK {
+            tracing::warn!(code, "cannot register the SQLite statement deadline; statements are not timed out");
+        }
     });
 }
 
@@ -138,6 +143,51 @@ unsafe extern "C" fn keep_plans_stable(
             std::ptr::null_mut::<std::ffi::c_int>(),
         )
     }
+}
+
+/// SQLite VM steps between two looks at the deadline: a look is a
+/// thread-local read and a clock read, a step a few nanoseconds.
+const STEPS_PER_DEADLINE_CHECK: std::ffi::c_int = 10_000;
+
+thread_local! {
+    /// When this thread's SQLite statements must stop (`with_deadline`).
+    static DEADLINE: std::cell::Cell<Option<std::time::Instant>> = const { std::cell::Cell::new(None) };
+}
+
+/// Runs `work` with the SQLite statements it runs on this thread cut off
+/// after `timeout` (they fail with SQLITE_INTERRUPT, a 503 to the client):
+/// SQLite has no `statement_timeout`, and a connection is used by one
+/// thread at a time, so the deadline lives with the thread.
+pub fn with_deadline<R>(timeout: Option<std::time::Duration>, work: impl FnOnce() -> R) -> R {
+    let previous = DEADLINE.replace(timeout.map(|t| std::time::Instant::now() + t));
+    let result = work();
+    DEADLINE.set(previous);
+    result
+}
+
+/// Installs the deadline check on a new SQLite connection.
+unsafe extern "C" fn watch_deadline(
+    db: *mut libsqlite3_sys::sqlite3,
+    _error: *mut *mut std::ffi::c_char,
+    _api: *const libsqlite3_sys::sqlite3_api_routines,
+) -> std::ffi::c_int {
+    // SAFETY: `db` is the connection being opened; the handler takes no
+    // state (it reads a thread-local) and lives as long as the process.
+    unsafe {
+        libsqlite3_sys::sqlite3_progress_handler(
+            db,
+            STEPS_PER_DEADLINE_CHECK,
+            Some(past_deadline),
+            std::ptr::null_mut(),
+        )
+    };
+    libsqlite3_sys::SQLITE_OK
+}
+
+/// Non-zero (interrupt) once this thread's deadline has passed.
+unsafe extern "C" fn past_deadline(_state: *mut std::ffi::c_void) -> std::ffi::c_int {
+    let passed = DEADLINE.with(|deadline| deadline.get().is_some_and(|at| std::time::Instant::now() >= at));
+    std::ffi::c_int::from(passed)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -52,6 +52,9 @@ pub struct Db {
     /// 503: without a bound, a few slow requests queued every other one
     /// behind them for as long as they ran (a plain list waited 28 s).
     permit_wait: Duration,
+    /// How long one piece of work's SQLite statements may run (PostgreSQL
+    /// has its own `statement_timeout`, set per connection).
+    statement_timeout: Option<Duration>,
 }
 
 /// Why the store could not be opened; the CLI prints it on one line.
@@ -91,7 +94,18 @@ impl Db {
             .then(|| build_pool(&location, settings, &statements, crate::config::cores()));
         let freshness = Arc::new(Freshness::default());
         let permits = Arc::new(tokio::sync::Semaphore::new(settings.db_pool_size.max(1) as usize));
-        Self { pool, location, statements, freshness, quick, permits, permit_wait: settings.db_timeout() }
+        let statement_timeout =
+            (settings.statement_timeout > 0).then(|| Duration::from_secs(settings.statement_timeout));
+        Self {
+            pool,
+            location,
+            statements,
+            freshness,
+            quick,
+            permits,
+            permit_wait: settings.db_timeout(),
+            statement_timeout,
+        }
     }
 
     pub fn freshness(&self) -> &Arc<Freshness> {
@@ -178,7 +192,7 @@ impl Db {
             tracing::warn!(error = %e, "no database connection");
             AppError::Unavailable
         })?;
-        work(&mut conn)
+        connection::with_deadline(self.statement_timeout, || work(&mut conn))
     }
 
     /// Like `run`, but the work starts now rather than when the returned
@@ -190,6 +204,7 @@ impl Db {
         R: Send + 'static,
     {
         let pool = self.pool.clone();
+        let timeout = self.statement_timeout;
         let span = tracing::Span::current();
         let task = tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
@@ -197,7 +212,7 @@ impl Db {
                 tracing::warn!(error = %e, "no database connection");
                 AppError::Unavailable
             })?;
-            work(&mut conn)
+            connection::with_deadline(timeout, || work(&mut conn))
         });
         async move { task.await.map_err(|e| AppError::Internal(anyhow::anyhow!("database task failed: {e}")))? }
     }
@@ -264,6 +279,7 @@ impl From<DieselError> for AppError {
             DieselError::DatabaseError(_, info)
                 if info.message().contains("database is locked")
                     || info.message().contains("statement timeout")
+                    || info.message() == "interrupted"
                     || info.message().contains("terminating connection")
                     || info.message().contains("server closed the connection") =>
             {
@@ -271,5 +287,34 @@ impl From<DieselError> for AppError {
             }
             _ => AppError::Internal(anyhow::anyhow!("database error: {error}")),
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    /// A runaway SQLite statement is cut off after the statement timeout
+    /// and reported as unavailable (a 503), and the connection serves the
+    /// next statement.
+    #[tokio::test]
+    async fn sqlite_statements_stop_at_the_deadline() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::for_database(format!("sqlite://{}", dir.path().join("t.db").display()));
+        settings.statement_timeout = 1;
+        settings.db_pool_size = 1;
+        let db = Db::open(&settings).unwrap();
+        let started = std::time::Instant::now();
+        let forever = db
+            .run(|conn| {
+                use diesel::connection::SimpleConnection;
+                let sql = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
+                conn.batch_execute(sql).map_err(AppError::from)
+            })
+            .await;
+        assert!(matches!(forever, Err(AppError::Unavailable)), "{forever:?}");
+        assert!(started.elapsed() < Duration::from_secs(4), "{:?}", started.elapsed());
+        assert!(db.is_ready().await, "the connection still answers");
     }
 }

@@ -12,7 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Settings;
 use crate::http::routes::{self, RouteTable};
 use crate::http::state::AppState;
-use crate::http::{health, middleware, serve_cached};
+use crate::http::{health, metrics, middleware, serve_cached};
 use crate::store::Db;
 use crate::{graphql, rest};
 
@@ -30,14 +30,14 @@ impl Shared {
     pub fn new(db: Db, settings: Settings) -> Self {
         let schemas = web::Data::new(graphql::Schemas::build(db.clone(), &settings));
         let openapi = rest::openapi();
-        let routes = web::Data::new(route_table(&openapi));
+        let routes = web::Data::new(route_table(&openapi, settings.metrics));
         Self { state: AppState::new(db, settings), schemas, openapi, routes }
     }
 }
 
 /// Every route with its methods: the documented REST routes from the
 /// OpenAPI document, and the few it does not describe.
-fn route_table(openapi: &utoipa::openapi::OpenApi) -> RouteTable {
+fn route_table(openapi: &utoipa::openapi::OpenApi, metrics: bool) -> RouteTable {
     let mut table = RouteTable::default();
     const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
     if let Ok(serde_json::Value::Object(paths)) = serde_json::to_value(&openapi.paths) {
@@ -49,6 +49,9 @@ fn route_table(openapi: &utoipa::openapi::OpenApi) -> RouteTable {
     table.add("/graphql", &["GET", "POST"]);
     table.add("/graphql/assets/{file}", &["GET"]);
     table.add("/openapi.json", &["GET"]);
+    if metrics {
+        table.add("/metrics", &["GET"]);
+    }
     table.add("/docs", &["GET"]);
     table.add("/docs/{_:.*}", &["GET"]);
     table
@@ -87,6 +90,7 @@ pub fn build(
     >,
 > {
     let cors = cors(&shared.state.settings.cors_origins);
+    let metrics_on = shared.state.settings.metrics;
     App::new()
         .into_utoipa_app()
         .app_data(shared.routes)
@@ -97,6 +101,11 @@ pub fn build(
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", shared.openapi))
         .service(web::redirect("/docs", "/docs/"))
         .configure(graphql::http::configure)
+        .configure(|config| {
+            if metrics_on {
+                config.route("/metrics", web::get().to(metrics::metrics));
+            }
+        })
         .default_service(web::to(health::no_route))
         .wrap(from_fn(middleware::http_cache))
         .wrap(Compress::default())
@@ -106,6 +115,7 @@ pub fn build(
         .wrap(cors)
         .wrap(from_fn(middleware::refuse_nul_in_uri))
         .wrap(from_fn(middleware::request_log))
+        .wrap(from_fn(metrics::record))
 }
 
 /// Headers on every answer, cached ones included: no content sniffing, and

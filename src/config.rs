@@ -45,6 +45,10 @@ pub struct Settings {
     #[arg(long, env = "DATELINE_DB_TIMEOUT", default_value_t = 5, global = true)]
     pub db_timeout: u64,
 
+    /// Whether `GET /metrics` serves Prometheus metrics.
+    #[arg(long, env = "DATELINE_METRICS", default_value_t = true, action = clap::ArgAction::Set, global = true)]
+    pub metrics: bool,
+
     /// Origins whose browser pages may call the API (comma-separated; `*`: any).
     #[arg(long, env = "DATELINE_CORS_ORIGINS", default_value = "*", value_delimiter = ',', global = true)]
     pub cors_origins: Vec<String>,
@@ -113,6 +117,7 @@ impl Settings {
             statement_timeout: 5,
             body_timeout: 10,
             cors_origins: vec!["*".into()],
+            metrics: true,
             graphql_depth: 10,
             graphql_complexity: 5000,
             graphql_max_query: 32 * 1024,

@@ -29,9 +29,11 @@ pub async fn response_cache(
     let cache = &state.cache;
     let wants_gzip = accepts_gzip(req.headers());
     if let Some(entry) = cache.get(cache_key(&req)) {
+        state.metrics.cache(true);
         let response = replay(&entry, wants_gzip, if_none_match_header(&req));
         return Ok(req.into_response(response));
     }
+    state.metrics.cache(false);
     let key = cache_key(&req).to_owned();
     let if_none_match = if_none_match_header(&req).map(str::to_owned);
     state.db.refresh_freshness_horizon().await;
@@ -55,8 +57,9 @@ pub async fn response_cache(
 /// does not name (a GraphQL query sent with POST is named by its body).
 /// Only for keyless requests with the cache on.
 pub fn cached_response(state: &AppState, req: &HttpRequest, key: &str) -> Option<HttpResponse> {
-    let entry = state.cache.get(key)?;
-    Some(replay(&entry, accepts_gzip(req.headers()), None))
+    let entry = state.cache.get(key);
+    state.metrics.cache(entry.is_some());
+    entry.map(|entry| replay(&entry, accepts_gzip(req.headers()), None))
 }
 
 /// Renders a response for a key of the handler's own (see `cached_response`)

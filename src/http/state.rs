@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use actix_web::web;
 
+use super::metrics::Metrics;
 use super::response_cache::ResponseCache;
 use crate::config::Settings;
 use crate::store::Db;
@@ -13,6 +14,8 @@ pub struct AppState {
     pub settings: Settings,
     /// Rendered public responses; the store's `Freshness` says which are still true.
     pub cache: ResponseCache,
+    /// What `/metrics` reports.
+    pub metrics: Metrics,
 }
 
 impl AppState {
@@ -21,6 +24,6 @@ impl AppState {
         if cache.is_enabled() {
             db.listen_for_changes();
         }
-        web::Data::new(Self { db, settings, cache })
+        web::Data::new(Self { db, settings, cache, metrics: Metrics::default() })
     }
 }

@@ -13,6 +13,7 @@ mod errors;
 mod graphql;
 mod http_caching;
 mod ingest;
+mod metrics;
 mod paging;
 mod related;
 mod response_cache;

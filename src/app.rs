@@ -12,7 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Settings;
 use crate::http::routes::{self, RouteTable};
 use crate::http::state::AppState;
-use crate::http::{health, metrics, middleware, serve_cached};
+use crate::http::{health, measure, middleware, serve_cached};
 use crate::store::Db;
 use crate::{graphql, rest};
 
@@ -103,7 +103,7 @@ pub fn build(
         .configure(graphql::http::configure)
         .configure(|config| {
             if metrics_on {
-                config.route("/metrics", web::get().to(metrics::metrics));
+                config.route("/metrics", web::get().to(measure::metrics));
             }
         })
         .default_service(web::to(health::no_route))
@@ -115,7 +115,7 @@ pub fn build(
         .wrap(cors)
         .wrap(from_fn(middleware::refuse_nul_in_uri))
         .wrap(from_fn(middleware::request_log))
-        .wrap(from_fn(metrics::record))
+        .wrap(from_fn(measure::record))
 }
 
 /// Headers on every answer, cached ones included: no content sniffing, and

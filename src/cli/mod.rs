@@ -78,10 +78,7 @@ pub async fn run(cli: Cli) -> i32 {
         Command::Import(args) => import::run(&settings, args).await,
         Command::Export(args) => export::run(&settings, args).await,
         Command::Openapi => print_openapi(),
-        Command::GraphqlSchema => {
-            print!("{}", crate::graphql::sdl());
-            Ok(())
-        }
+        Command::GraphqlSchema => print_out(&crate::graphql::sdl()),
     };
     match result {
         Ok(()) => 0,
@@ -94,6 +91,16 @@ pub async fn run(cli: Cli) -> i32 {
 
 fn print_openapi() -> Result<(), Failure> {
     let json = crate::rest::openapi().to_pretty_json().map_err(|e| Failure::new(1, e))?;
-    println!("{json}");
-    Ok(())
+    print_out(&(json + "\n"))
+}
+
+/// Writes to stdout; a reader that stopped early (`| head`) is not an
+/// error (`print!` panicked on the broken pipe).
+fn print_out(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::new(1, format!("cannot write: {e}"))),
+        _ => Ok(()),
+    }
 }

@@ -70,3 +70,24 @@ fn bad_database_urls_are_one_line_errors_with_exit_2() {
         assert!(stderr.starts_with("dateline: "), "{stderr}");
     }
 }
+
+/// A reader that stops early (`dateline openapi | head`) is not an error:
+/// the command exits 0 without a panic.
+#[test]
+fn printing_to_a_closed_pipe_is_quiet() {
+    use std::io::Read;
+    for command in ["openapi", "graphql-schema"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dateline"))
+            .arg(command)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run dateline");
+        let mut first = [0u8; 16];
+        child.stdout.take().expect("stdout").read_exact(&mut first).expect("some output");
+        let output = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "{command}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{command}: {stderr}");
+    }
+}

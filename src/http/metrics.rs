@@ -19,6 +19,7 @@ const REQUESTS: &str = "dateline_http_requests_total";
 const DURATION: &str = "dateline_http_request_duration_seconds";
 const CACHE_HITS: &str = "dateline_cache_hits_total";
 const CACHE_MISSES: &str = "dateline_cache_misses_total";
+const POOL_WAIT: &str = "dateline_db_pool_wait_seconds";
 
 /// Latency buckets, seconds: a cached hit is ~0.1 ms, an uncached list ~10 ms.
 const BUCKETS: &[f64] = &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
@@ -35,6 +36,8 @@ const ROUTES_REMEMBERED: usize = 4096;
 /// A request series' handles: its counter and its latency histogram.
 type Series = (metrics::Counter, metrics::Histogram);
 
+/// Cheap to clone: the clones share one recorder.
+#[derive(Clone)]
 pub struct Metrics {
     inner: Arc<Inner>,
 }
@@ -50,12 +53,16 @@ struct Inner {
     series: quick_cache::sync::Cache<(Arc<str>, Method, u16), Series>,
     hits: metrics::Counter,
     misses: metrics::Counter,
+    pool_wait: metrics::Histogram,
 }
 
 impl Default for Metrics {
     fn default() -> Self {
         let builder = PrometheusBuilder::new();
-        let builder = match builder.set_buckets_for_metric(Matcher::Full(DURATION.into()), BUCKETS) {
+        let builder = match builder
+            .set_buckets_for_metric(Matcher::Full(DURATION.into()), BUCKETS)
+            .and_then(|b| b.set_buckets_for_metric(Matcher::Full(POOL_WAIT.into()), BUCKETS))
+        {
             Ok(builder) => builder,
             // Only an empty bucket list is refused; ours is not.
             Err(_) => PrometheusBuilder::new(),
@@ -64,6 +71,7 @@ impl Default for Metrics {
         let handle = recorder.handle();
         let hits = recorder.register_counter(&Key::from_name(CACHE_HITS), &METADATA);
         let misses = recorder.register_counter(&Key::from_name(CACHE_MISSES), &METADATA);
+        let pool_wait = recorder.register_histogram(&Key::from_name(POOL_WAIT), &METADATA);
         let inner = Arc::new(Inner {
             recorder,
             handle,
@@ -71,6 +79,7 @@ impl Default for Metrics {
             series: quick_cache::sync::Cache::new(ROUTES_REMEMBERED),
             hits,
             misses,
+            pool_wait,
         });
         keep_up(Arc::downgrade(&inner));
         Self { inner }
@@ -129,6 +138,11 @@ impl Metrics {
     /// A request the response cache answered, or one it had to pass on.
     pub fn cache(&self, hit: bool) {
         if hit { &self.inner.hits } else { &self.inner.misses }.increment(1);
+    }
+
+    /// How long a piece of store work waited for a pooled connection.
+    pub fn pool_wait(&self, waited: Duration) {
+        self.inner.pool_wait.record(waited.as_secs_f64());
     }
 
     pub fn render(&self) -> String {

@@ -24,6 +24,9 @@ impl AppState {
         if cache.is_enabled() {
             db.listen_for_changes();
         }
-        web::Data::new(Self { db, settings, cache, metrics: Metrics::default() })
+        let metrics = Metrics::default();
+        let observer = metrics.clone();
+        db.observe_waits(Box::new(move |waited| observer.pool_wait(waited)));
+        web::Data::new(Self { db, settings, cache, metrics })
     }
 }

@@ -55,7 +55,12 @@ pub struct Db {
     /// How long one piece of work's SQLite statements may run (PostgreSQL
     /// has its own `statement_timeout`, set per connection).
     statement_timeout: Option<Duration>,
+    /// Told how long each piece of work waited for a connection (metrics).
+    wait_observer: Arc<std::sync::OnceLock<WaitObserver>>,
 }
+
+/// Receives how long a piece of store work waited for a connection.
+pub type WaitObserver = Box<dyn Fn(Duration) + Send + Sync>;
 
 /// Why the store could not be opened; the CLI prints it on one line.
 #[derive(Debug, thiserror::Error)]
@@ -105,7 +110,14 @@ impl Db {
             permits,
             permit_wait: settings.db_timeout(),
             statement_timeout,
+            wait_observer: Arc::default(),
         }
+    }
+
+    /// Reports every wait for a pooled connection to `observer` (the first
+    /// observer set stays; the store itself knows nothing of metrics).
+    pub fn observe_waits(&self, observer: WaitObserver) {
+        let _ = self.wait_observer.set(observer);
     }
 
     pub fn freshness(&self) -> &Arc<Freshness> {
@@ -162,7 +174,11 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<R, AppError> + Send + 'static,
         R: Send + 'static,
     {
+        let waiting = std::time::Instant::now();
         let permit = tokio::time::timeout(self.permit_wait, self.permits.acquire()).await;
+        if let Some(observe) = self.wait_observer.get() {
+            observe(waiting.elapsed());
+        }
         let Ok(Ok(_permit)) = permit else {
             tracing::warn!(wait = ?self.permit_wait, "no database connection came free in time");
             return Err(AppError::Unavailable);

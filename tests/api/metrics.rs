@@ -40,6 +40,11 @@ async fn metrics_count_requests_by_route_template(backend: Backend) {
     assert!(text.contains("dateline_http_request_duration_seconds_bucket{"), "{text}");
     assert!(text.lines().any(|l| l.starts_with("dateline_cache_hits_total ") && !l.ends_with(" 0")), "{text}");
     assert!(text.contains("dateline_cache_misses_total "), "{text}");
+    let waits = text
+        .lines()
+        .find_map(|l| l.strip_prefix("dateline_db_pool_wait_seconds_count "))
+        .and_then(|n| n.trim().parse::<f64>().ok());
+    assert!(waits.is_some_and(|n| n > 0.0), "the writes and lists waited for connections: {text}");
 }
 
 #[actix_web::test]

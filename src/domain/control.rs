@@ -22,16 +22,28 @@ pub fn has_forbidden(text: &str) -> bool {
 /// key, in a JSON document that holds a refused character; `None` when
 /// there is none or the bytes are not JSON.
 ///
-/// JSON can only carry such a character as a `\u` escape, a raw DEL or a
-/// raw C1 character, so a document without any of those is not parsed.
+/// JSON can only carry such a character as a `\u00XX` escape of one, a raw
+/// DEL or a raw C1 character, so a document without any of those is not
+/// parsed again (other escapes, like Python's `\u00e9` for é, do not count).
 pub fn field_with_control(json: &[u8]) -> Option<String> {
-    let may_hold =
-        json.windows(2).any(|w| w == b"\\u" || (w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1]))) || json.contains(&0x7F);
-    if !may_hold {
+    if !may_hold_control(json) {
         return None;
     }
     let value: Value = serde_json::from_slice(json).ok()?;
     path_with_control(&value, String::new())
+}
+
+fn may_hold_control(json: &[u8]) -> bool {
+    let escaped = json.windows(6).any(|w| {
+        w.starts_with(b"\\u00")
+            && match (w[4].to_ascii_lowercase(), w[5].to_ascii_lowercase()) {
+                (b'0' | b'1' | b'8' | b'9', low) => low.is_ascii_hexdigit(),
+                (b'7', b'f') => true,
+                _ => false,
+            }
+    });
+    let raw = json.windows(2).any(|w| w[0] == 0xC2 && (0x80..=0x9F).contains(&w[1])) || json.contains(&0x7F);
+    escaped || raw
 }
 
 fn path_with_control(value: &Value, path: String) -> Option<String> {
@@ -66,6 +78,14 @@ mod tests {
         assert_eq!(field_with_control("{\"a\": \"\u{7f}\"}".as_bytes()).as_deref(), Some("a"));
         assert_eq!(field_with_control("{\"a\": \"\u{85}\"}".as_bytes()).as_deref(), Some("a"));
         assert_eq!(field_with_control(br#"["\u0000"]"#).as_deref(), Some("[0]"));
+    }
+
+    #[test]
+    fn only_escapes_of_control_characters_are_looked_at() {
+        assert!(may_hold_control(br#"{"a": "\u0000"}"#));
+        assert!(may_hold_control(br#"{"a": "\u001B"}"#));
+        assert!(may_hold_control(br#"{"a": "\u007f \u0085"}"#));
+        assert!(!may_hold_control(br#"{"a": "caf\u00e9 \u2603 \u0041"}"#));
     }
 
     #[test]

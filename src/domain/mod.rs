@@ -1,6 +1,6 @@
 //! Pure types and rules: slugs, statuses, visibility, filters, cursors,
-//! validation and body rendering. Depends on nothing else in the crate (no
-//! actix, diesel or utoipa either).
+//! validation and body rendering. Depends on nothing else in the crate,
+//! nor on any web, database or API-description framework.
 
 pub mod access;
 pub mod article;

@@ -1,6 +1,6 @@
 //! What the domain refuses, in its own terms: field errors collected for a
 //! whole request, a missing or too weak key, a cursor that is not one.
-//! `error.rs` maps them to `AppError` (and so to HTTP statuses).
+//! The layers above map them to their own errors (and so to HTTP statuses).
 
 use serde::Serialize;
 

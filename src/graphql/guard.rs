@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use async_graphql::extensions::{Extension, ExtensionContext, ExtensionFactory, NextParseQuery};
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{ServerError, ServerResult, Variables};
+use async_graphql::{ErrorExtensions, ServerResult, Variables};
 use async_graphql_value::{ConstValue, Value};
 
 use crate::domain::control;
@@ -97,11 +97,8 @@ impl Extension for RefuseMutationsOverGet {
         let document = next.run(ctx, query, variables).await?;
         let mutation = document.operations.iter().any(|(_, operation)| operation.node.ty == OperationType::Mutation);
         if mutation && ctx.data_opt::<ReadOnly>().is_some() {
-            let mut error = ServerError::new("mutations must be sent with POST", None);
-            let mut extensions = async_graphql::ErrorExtensionValues::default();
-            extensions.set("code", "BAD_USER_INPUT");
-            error.extensions = Some(extensions);
-            return Err(error);
+            let refusal = AppError::BadRequest("mutations must be sent with POST".into());
+            return Err(refusal.extend().into_server_error(Default::default()));
         }
         Ok(document)
     }

@@ -136,11 +136,6 @@ fn wants_html(req: &HttpRequest) -> bool {
     req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
 }
 
-/// Whether a document asks for a mutation (not allowed over GET).
-fn is_mutation(document: &ExecutableDocument) -> bool {
-    document.operations.iter().any(|(_, operation)| operation.node.ty == OperationType::Mutation)
-}
-
 async fn get_graphql(state: web::Data<AppState>, schemas: web::Data<Schemas>, req: HttpRequest) -> HttpResponse {
     if req.query_string().is_empty() && wants_html(&req) {
         return HttpResponse::Ok().content_type("text/html; charset=utf-8").body(GRAPHIQL_HTML);
@@ -152,10 +147,8 @@ async fn get_graphql(state: web::Data<AppState>, schemas: web::Data<Schemas>, re
     if let Err(error) = guard::admit(&mut request, state.settings.graphql_max_query) {
         return error_response(error.extend());
     }
-    if request.parsed_query().is_ok_and(is_mutation) {
-        return error_response(AppError::BadRequest("mutations must be sent with POST".into()).extend());
-    }
-    // A hash-only persisted query has no text yet: checked again once it does.
+    // Mutations are refused by `guard::RefuseMutationsOverGet` on the document
+    // execution runs, which a hash-only persisted query only has by then.
     execute(&state, &schemas, &req, request.data(guard::ReadOnly)).await
 }
 

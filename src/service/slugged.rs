@@ -10,7 +10,7 @@ use crate::domain::{
 };
 use crate::error::AppError;
 use crate::store::slugged::SluggedTable;
-use crate::store::{Db, DbConnection};
+use crate::store::{serialise_slug_choice, Db, DbConnection};
 
 /// One of the three slugged kinds, as its use cases need it: its table's
 /// queries (`SluggedTable`) and what the domain calls it.
@@ -78,6 +78,9 @@ pub(super) fn named<K: Kind>(
         let (_, name, slug) = K::identity(row);
         (name, slug)
     });
+    if slug.is_some() || identity.is_none() {
+        serialise_slug_choice(conn, K::NAME)?;
+    }
     let (name, slug) = name_and_slug(conn, problems, name, slug, identity, K::NAME, K::slugs_like)?;
     Ok(Named { current, name, slug })
 }

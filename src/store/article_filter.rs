@@ -19,17 +19,25 @@ use crate::domain::{ArticleFilter, Reference, Status, StatusFilter};
 pub(super) type ListQuery<'a> =
     diesel::dsl::IntoBoxed<'a, diesel::dsl::LeftJoin<articles::table, sections::table>, MultiBackend>;
 
+/// Published, its time come: what a reader without a preview key may see.
+pub(super) type IsPublic = diesel::dsl::And<
+    diesel::dsl::Eq<articles::status, &'static str>,
+    diesel::dsl::LtEq<diesel::dsl::AssumeNotNull<articles::published_at>, chrono::NaiveDateTime>,
+>;
+
+/// The one SQL (DSL) test of visibility for lists and single lookups.
+pub(super) fn is_public(now: DateTime<Utc>) -> IsPublic {
+    articles::status.eq(Status::Published.as_str()).and(articles::published_at.assume_not_null().le(to_stored(now)))
+}
+
 /// The filters, applied to a query over articles joined with their sections.
 pub(super) fn filtered<'a>(mut query: ListQuery<'a>, filter: &ArticleFilter, now: DateTime<Utc>) -> ListQuery<'a> {
-    let now = to_stored(now);
     query = match filter.status {
-        StatusFilter::Public => query
-            .filter(articles::status.eq(Status::Published.as_str()))
-            .filter(articles::published_at.assume_not_null().le(now)),
+        StatusFilter::Public => query.filter(is_public(now)),
         StatusFilter::Draft => query.filter(articles::status.eq(Status::Draft.as_str())),
         StatusFilter::Scheduled => query
             .filter(articles::status.eq(Status::Published.as_str()))
-            .filter(articles::published_at.assume_not_null().gt(now)),
+            .filter(articles::published_at.assume_not_null().gt(to_stored(now))),
         StatusFilter::Any => query,
     };
     if let Some(section) = &filter.section {

@@ -300,3 +300,17 @@ where
         },
     }
 }
+
+/// Makes writers that choose new slugs in `table` take turns until their
+/// transactions end (PostgreSQL; SQLite writers always do): two creates of
+/// the same headline or name both saw `storm` free, and one failed with
+/// "slug taken" although the server chose the slug.
+pub fn serialise_slug_choice(conn: &mut DbConnection, table: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    if let DbConnection::Postgres(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(format!("dateline.slugs.{table}"))
+            .execute(pg)?;
+    }
+    Ok(())
+}

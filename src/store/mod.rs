@@ -20,7 +20,7 @@ use diesel::r2d2::Pool;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
-pub use connection::{write_transaction, Backend, DbConnection, Location, StatementCounter};
+pub use connection::{serialise_slug_choice, write_transaction, Backend, DbConnection, Location, StatementCounter};
 
 use crate::config::Settings;
 use crate::domain::Change;

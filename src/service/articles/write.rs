@@ -225,7 +225,7 @@ pub(crate) fn write_article(
     let slug = match (&input.slug, &current) {
         (None, Some(row)) => Some(row.slug.clone()),
         (given, _) => {
-            store::serialise_slug_choice(conn)?;
+            crate::store::serialise_slug_choice(conn, "articles")?;
             choose_slug(&mut problems, given.as_deref(), headline.as_deref().unwrap_or_default(), "article", |base| {
                 Ok(store::slugs_starting_with(conn, base)?)
             })?

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use crate::domain::time::{from_stored, to_stored};
+use crate::domain::time::from_stored;
 use crate::domain::{Article, Byline, LinkedArticle, Reference, RelatedLink, Role, Status};
 use crate::store::connection::{DbConnection, MultiBackend};
 use crate::store::schema::{article_tags, articles, authors, bylines, related_links, sections, tags};
@@ -144,17 +144,6 @@ pub fn find_row_for_update(conn: &mut DbConnection, reference: &Reference) -> Qu
     }
 }
 
-/// Makes writers that derive new article slugs take turns until their
-/// transactions end (PostgreSQL; SQLite writers always do): two creates of
-/// the same headline both saw `storm` free and one failed with "slug taken"
-/// although the server chose the slug.
-pub fn serialise_slug_choice(conn: &mut DbConnection) -> QueryResult<()> {
-    if let DbConnection::Postgres(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('dateline.article_slugs'))").execute(pg)?;
-    }
-    Ok(())
-}
-
 /// One article with its section, tags and bylines (three statements), whatever its status.
 pub fn find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Option<Article>> {
     // Not boxed, so each form is prepared once per connection and cached.
@@ -172,7 +161,7 @@ pub fn find(conn: &mut DbConnection, reference: &Reference) -> QueryResult<Optio
 /// a missing one does (checked after loading, a draft's 404 took ~520 µs
 /// against ~345 µs and told anyone the story existed).
 pub fn find_public(conn: &mut DbConnection, reference: &Reference, now: DateTime<Utc>) -> QueryResult<Option<Article>> {
-    let public = articles::status.eq(Status::Published.as_str()).and(articles::published_at.le(to_stored(now)));
+    let public = crate::store::article_filter::is_public(now);
     let with_section = articles::table.left_join(sections::table);
     let columns = (ArticleRow::as_select(), Option::<SectionRow>::as_select());
     let found = match reference {

@@ -12,7 +12,7 @@ use utoipa_swagger_ui::SwaggerUi;
 use crate::config::Settings;
 use crate::http::routes::{self, RouteTable};
 use crate::http::state::AppState;
-use crate::http::{health, measure, middleware, serve_cached};
+use crate::http::{health, measure, middleware, rate_limit, serve_cached};
 use crate::store::Db;
 use crate::{graphql, rest};
 
@@ -109,6 +109,7 @@ pub fn build(
         .default_service(web::to(health::no_route))
         .wrap(from_fn(middleware::http_cache))
         .wrap(Compress::default())
+        .wrap(from_fn(rate_limit::limit))
         .wrap(from_fn(serve_cached::response_cache))
         .wrap(security_headers())
         .wrap(from_fn(routes::head_as_get))

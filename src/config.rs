@@ -3,7 +3,11 @@
 
 use std::time::Duration;
 
+use std::net::IpAddr;
+use std::str::FromStr;
+
 use clap::Args;
+use ipnet::IpNet;
 
 /// Every setting, with its environment variable and default.
 #[derive(Debug, Clone, Args)]
@@ -78,6 +82,19 @@ pub struct Settings {
     #[arg(long, env = "DATELINE_IMPORT_FURNITURE", value_delimiter = ',', global = true)]
     pub import_furniture: Vec<String>,
 
+    /// Requests a second (or `/m`, `/h`) each client address may make without a key
+    /// and outside the response cache; bursts of twice that (0: no limit).
+    #[arg(long, env = "DATELINE_RATE_LIMIT", default_value = "100/s", global = true)]
+    pub rate_limit: Rate,
+
+    /// The same for each API key.
+    #[arg(long, env = "DATELINE_RATE_LIMIT_KEYED", default_value = "1000/s", global = true)]
+    pub rate_limit_keyed: Rate,
+
+    /// Proxies (addresses or networks, comma-separated) whose `X-Forwarded-For` names the client.
+    #[arg(long, env = "DATELINE_TRUSTED_PROXIES", default_value = "", global = true)]
+    pub trusted_proxies: TrustedProxies,
+
     /// Whether GraphQL introspection (and so GraphiQL's docs) is on.
     #[arg(long, env = "DATELINE_GRAPHQL_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set, global = true)]
     pub graphql_introspection: bool,
@@ -123,6 +140,9 @@ impl Settings {
             graphql_max_query: 32 * 1024,
             graphql_introspection: true,
             import_furniture: Vec::new(),
+            rate_limit: Rate { requests: 100, per: Duration::from_secs(1) },
+            rate_limit_keyed: Rate { requests: 1000, per: Duration::from_secs(1) },
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 
@@ -132,5 +152,61 @@ impl Settings {
 
     pub fn db_timeout(&self) -> Duration {
         Duration::from_secs(self.db_timeout.max(1))
+    }
+}
+
+/// A rate as configured: `100/s`, `6000/m`, `50000/h`, or `0` (no limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    pub requests: u32,
+    pub per: Duration,
+}
+
+impl Rate {
+    pub const OFF: Self = Self { requests: 0, per: Duration::from_secs(1) };
+}
+
+impl FromStr for Rate {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text == "0" {
+            return Ok(Self::OFF);
+        }
+        let wrong = || format!("`{text}` is not a rate: write it as 100/s, 6000/m or 50000/h (0: no limit)");
+        let (count, unit) = text.split_once('/').ok_or_else(wrong)?;
+        let requests: u32 = count.trim().parse().map_err(|_| wrong())?;
+        let seconds = match unit.trim() {
+            "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            _ => return Err(wrong()),
+        };
+        Ok(Self { requests, per: Duration::from_secs(seconds) })
+    }
+}
+
+/// Proxies whose `X-Forwarded-For` names the client: addresses or networks.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(Vec<IpNet>);
+
+impl FromStr for TrustedProxies {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        let parse = |item: &str| {
+            item.parse::<IpNet>()
+                .or_else(|_| item.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| format!("`{item}` is neither an IP address nor a network such as 10.0.0.0/8"))
+        };
+        let items = text.split(',').map(str::trim).filter(|item| !item.is_empty());
+        Ok(Self(items.map(parse).collect::<Result<_, _>>()?))
+    }
+}
+
+impl TrustedProxies {
+    pub fn trusts(&self, address: IpAddr) -> bool {
+        self.0.iter().any(|network| network.contains(&address))
     }
 }

@@ -32,6 +32,8 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("the request is invalid")]
     Invalid(Vec<FieldError>),
+    #[error("too many requests: try again in {0} s")]
+    TooManyRequests(u64),
     #[error("the database is unavailable")]
     Unavailable,
     #[error("internal error")]
@@ -72,6 +74,7 @@ impl AppError {
             Self::RequestTimeout(_) => "request_timeout",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Invalid(_) => "invalid",
+            Self::TooManyRequests(_) => "too_many_requests",
             Self::Unavailable => "unavailable",
             Self::Internal(_) => "internal",
         }
@@ -90,6 +93,7 @@ impl AppError {
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -10,14 +10,14 @@ use async_graphql::ErrorExtensions;
 use super::guard;
 use super::loaders::RelatedLoader;
 use super::Schemas;
-use crate::domain::{Dep, Viewer};
+use crate::domain::Dep;
 use crate::error::AppError;
-use crate::http::extract::{bearer_token, is_json, read_limited};
+use crate::http::extract::{is_json, read_limited, viewer_of};
 use crate::http::health::no_route;
+use crate::http::rate_limit;
 use crate::http::response_cache::depends_on;
 use crate::http::serve_cached::{cached_response, render_and_keep};
 use crate::http::state::AppState;
-use crate::service;
 
 pub fn configure(config: &mut web::ServiceConfig) {
     config
@@ -50,13 +50,6 @@ fn json_response(response: &async_graphql::Response) -> HttpResponse {
     }
 }
 
-async fn viewer(state: &AppState, req: &HttpRequest) -> Result<Viewer, AppError> {
-    match bearer_token(req)? {
-        None => Ok(Viewer::ANONYMOUS),
-        Some(token) => service::keys::authenticate(&state.db, &token).await,
-    }
-}
-
 /// Runs one admitted request (see `guard::admit`) for its caller, with per-request loaders.
 async fn execute(
     state: &AppState,
@@ -64,7 +57,7 @@ async fn execute(
     req: &HttpRequest,
     mut request: async_graphql::Request,
 ) -> HttpResponse {
-    let viewer = match viewer(state, req).await {
+    let viewer = match viewer_of(state, req).await {
         Ok(viewer) => viewer,
         Err(error) => return error_response(error.extend()),
     };
@@ -96,7 +89,31 @@ async fn post_graphql(
     if let Some(hit) = shared_key.as_deref().and_then(|key| cached_response(&state, &req, key)) {
         return hit;
     }
-    let mut request = match serde_json::from_slice::<async_graphql::Request>(&body) {
+    if shared_key.is_some() {
+        // Not answered from the cache: this one counts (see http::rate_limit).
+        return match rate_limit::admit(&state, &req).await {
+            Ok(admission) => {
+                let mut response = answer(&state, &schemas, &req, &body, shared_key).await;
+                if let Some(admission) = admission {
+                    admission.stamp(response.headers_mut());
+                }
+                response
+            }
+            Err(refusal) => refusal,
+        };
+    }
+    answer(&state, &schemas, &req, &body, shared_key).await
+}
+
+/// Parses, admits and runs a POSTed request the cache did not answer.
+async fn answer(
+    state: &AppState,
+    schemas: &Schemas,
+    req: &HttpRequest,
+    body: &[u8],
+    shared_key: Option<String>,
+) -> HttpResponse {
+    let mut request = match serde_json::from_slice::<async_graphql::Request>(body) {
         Ok(request) => request,
         Err(e) => return error_response(AppError::BadRequest(format!("not a GraphQL request: {e}")).extend()),
     };
@@ -105,9 +122,9 @@ async fn post_graphql(
     }
     match shared_key {
         Some(key) if request.parsed_query().is_ok_and(is_read_only) => {
-            render_and_keep(&state, &req, key, execute(&state, &schemas, &req, request)).await
+            render_and_keep(state, req, key, execute(state, schemas, req, request)).await
         }
-        _ => execute(&state, &schemas, &req, request).await,
+        _ => execute(state, schemas, req, request).await,
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use actix_web::dev::Payload;
 use actix_web::http::header;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, FromRequest, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
@@ -40,15 +40,50 @@ impl FromRequest for Viewer {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer_token(req);
-        let state = state(req);
-        Box::pin(async move {
-            match token? {
-                None => Ok(Viewer::ANONYMOUS),
-                Some(token) => service::keys::authenticate(&state?.db, &token).await,
-            }
-        })
+        let req = req.clone();
+        Box::pin(async move { viewer_of(&*state(&req)?, &req).await })
     }
+}
+
+/// Who is calling: anonymous without a key, else the key's viewer (looked
+/// up once per request: the rate limiter may have done it already).
+pub async fn viewer_of(state: &AppState, req: &HttpRequest) -> Result<Viewer, AppError> {
+    if let Some(known) = req.extensions().get::<Authenticated>() {
+        return Ok(known.viewer);
+    }
+    match bearer_token(req)? {
+        None => Ok(Viewer::ANONYMOUS),
+        Some(token) => service::keys::authenticate(&state.db, &token).await,
+    }
+}
+
+/// A request's key, once it has been checked and found good.
+#[derive(Debug, Clone, Copy)]
+pub struct Authenticated {
+    pub key_id: i64,
+    pub viewer: Viewer,
+}
+
+impl Authenticated {
+    /// Checks the request's key, if it has one, and remembers a good one.
+    /// A missing or bad key leaves nothing (the handler reports it); only a
+    /// failure to check (the database is unavailable) is an error.
+    pub async fn resolve(state: &AppState, req: &HttpRequest) -> Result<(), AppError> {
+        let Ok(Some(token)) = bearer_token(req) else { return Ok(()) };
+        match service::keys::identify(&state.db, &token).await {
+            Ok((key_id, viewer)) => {
+                req.extensions_mut().insert(Self { key_id, viewer });
+                Ok(())
+            }
+            Err(AppError::Unauthorized(_)) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+}
+
+/// The id of the request's key, when `Authenticated::resolve` found it good.
+pub fn authenticated_key(req: &HttpRequest) -> Option<i64> {
+    req.extensions().get::<Authenticated>().map(|known| known.key_id)
 }
 
 /// A caller allowed to write content: checked before the body is read, so a

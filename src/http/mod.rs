@@ -8,6 +8,7 @@ pub mod measure;
 pub mod metrics;
 pub mod middleware;
 pub mod problem;
+pub mod rate_limit;
 pub mod response_cache;
 pub mod routes;
 pub mod serve_cached;

@@ -12,6 +12,7 @@ use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpRequest, HttpResponse};
 
 use super::middleware::{etag_matches, if_none_match_header, REQUEST_ID};
+use super::rate_limit::{RATE_LIMIT, RATE_LIMIT_POLICY};
 use super::response_cache::{CachedResponse, Dependencies, Rendered};
 use super::state::AppState;
 
@@ -49,8 +50,13 @@ pub async fn response_cache(
         return Ok(res.map_into_boxed_body());
     };
     let (req, res) = res.into_parts();
+    let counted = per_response_headers(res.headers());
     let entry = cache.store(ticket, key, &deps, rendered(res).await?);
-    Ok(ServiceResponse::new(req, replay(&entry, wants_gzip, if_none_match.as_deref())))
+    let mut response = replay(&entry, wants_gzip, if_none_match.as_deref());
+    for (name, value) in counted {
+        response.headers_mut().insert(name, value);
+    }
+    Ok(ServiceResponse::new(req, response))
 }
 
 /// A handler's cached response under a key of its own, for requests the URL
@@ -117,6 +123,15 @@ fn cache_key(req: &ServiceRequest) -> &str {
 fn replayable_header(name: &header::HeaderName) -> bool {
     ![header::CONTENT_LENGTH, header::CONTENT_ENCODING, header::DATE, header::VARY].contains(name)
         && name.as_str() != REQUEST_ID
+        && !RATE_LIMIT_HEADERS.contains(name)
+}
+
+/// What the rate limiter told the caller who rendered a response: theirs
+/// alone, so sent with this answer and never replayed to another.
+const RATE_LIMIT_HEADERS: [header::HeaderName; 2] = [RATE_LIMIT_POLICY, RATE_LIMIT];
+
+fn per_response_headers(headers: &header::HeaderMap) -> Vec<(header::HeaderName, HeaderValue)> {
+    RATE_LIMIT_HEADERS.into_iter().filter_map(|name| headers.get(&name).cloned().map(|value| (name, value))).collect()
 }
 
 /// Whether `Accept-Encoding` allows gzip (by name or `*`, with a q above 0).

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use actix_web::web;
 
 use super::metrics::Metrics;
+use super::rate_limit::{self, RateLimits};
 use super::response_cache::ResponseCache;
 use crate::config::Settings;
 use crate::store::Db;
@@ -16,6 +17,8 @@ pub struct AppState {
     pub cache: ResponseCache,
     /// What `/metrics` reports.
     pub metrics: Metrics,
+    /// A token bucket per caller for requests the cache does not answer.
+    pub limits: Arc<RateLimits>,
 }
 
 impl AppState {
@@ -27,6 +30,9 @@ impl AppState {
         let metrics = Metrics::default();
         let observer = metrics.clone();
         db.observe_waits(Box::new(move |waited| observer.pool_wait(waited)));
-        web::Data::new(Self { db, settings, cache, metrics })
+        let limits =
+            Arc::new(RateLimits::new(settings.rate_limit, settings.rate_limit_keyed, settings.trusted_proxies.clone()));
+        rate_limit::forget_idle_callers(Arc::downgrade(&limits));
+        web::Data::new(Self { db, settings, cache, metrics, limits })
     }
 }

@@ -82,6 +82,12 @@ pub async fn create(db: &Db, name: &str, scope: Scope) -> Result<(KeyInfo, Strin
 
 /// The viewer a Bearer token stands for; 401 when unknown or revoked.
 pub async fn authenticate(db: &Db, token: &str) -> Result<Viewer, AppError> {
+    identify(db, token).await.map(|(_, viewer)| viewer)
+}
+
+/// The key a Bearer token is (its id: what rate limits count by) and the
+/// viewer it stands for; 401 when unknown or revoked.
+pub async fn identify(db: &Db, token: &str) -> Result<(i64, Viewer), AppError> {
     let unknown = || AppError::Unauthorized("the API key is not valid".into());
     let prefix = prefix_of(token).ok_or_else(unknown)?.to_owned();
     let digest = hash(token);
@@ -101,7 +107,7 @@ pub async fn authenticate(db: &Db, token: &str) -> Result<Viewer, AppError> {
             keys::touch(conn, key.id, to_stored(at))?;
         }
         let scope = key.scope.parse::<Scope>().map_err(|_| unknown())?;
-        Ok(Viewer::with_scope(scope))
+        Ok((key.id, Viewer::with_scope(scope)))
     })
     .await
 }

@@ -15,6 +15,7 @@ mod http_caching;
 mod ingest;
 mod metrics;
 mod paging;
+mod rate_limits;
 mod related;
 mod response_cache;
 mod rules;

@@ -129,7 +129,12 @@ fn security_headers() -> DefaultHeaders {
         .add(("Content-Security-Policy", "frame-ancestors 'none'"))
 }
 
-/// Serves until interrupted.
+/// How long SIGTERM waits for requests in flight before it ends them.
+const DRAIN: u64 = 30;
+
+/// Serves until stopped. SIGTERM drains: the listener closes at once,
+/// requests in flight finish (for up to `DRAIN` seconds), then the
+/// process exits; SIGINT and SIGQUIT stop at once.
 pub async fn serve(shared: Shared, listener: std::net::TcpListener) -> std::io::Result<()> {
-    HttpServer::new(move || build(shared.clone())).listen(listener)?.run().await
+    HttpServer::new(move || build(shared.clone())).shutdown_timeout(DRAIN).listen(listener)?.run().await
 }

@@ -3,6 +3,7 @@
 
 use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -38,6 +39,8 @@ pub struct Report {
     pub imported: u64,
     pub unchanged: u64,
     pub skipped: u64,
+    /// Stopped on request after the last whole batch (see `import_paths`).
+    pub interrupted: bool,
 }
 
 impl Report {
@@ -104,19 +107,29 @@ impl Feedback {
 }
 
 /// Imports every path; `-` is NDJSON on stdin.
+///
+/// When `stop` is set (SIGTERM, Ctrl-C), the import ends at a batch
+/// boundary: the batch being written commits, the one being read is
+/// dropped whole, and the related links wait for a re-run (which writes
+/// them; see `service::import_links`). Nothing is ever half-written.
 pub async fn import_paths(
     db: &Db,
     paths: &[PathBuf],
     options: ImportOptions,
     furniture: &[String],
     feedback: &mut Feedback,
+    stop: &AtomicBool,
 ) -> Result<Report, AppError> {
     let mut report = Report::default();
     let mut pending = Pending::default();
+    let run = Run { db, options, stop };
     for path in paths {
+        if run.stopping(&mut report) {
+            break;
+        }
         if path.as_os_str() == "-" {
             let stdin = BufReader::new(std::io::stdin().lock());
-            import_ndjson(db, "-", stdin, options, &mut report, &mut pending, feedback).await?;
+            import_ndjson(&run, "-", stdin, &mut report, &mut pending, feedback).await?;
             continue;
         }
         let mut files = Vec::new();
@@ -126,8 +139,15 @@ pub async fn import_paths(
             continue;
         }
         for file in files {
-            import_file(db, &file, options, furniture, &mut report, &mut pending, feedback).await?;
+            if run.stopping(&mut report) {
+                break;
+            }
+            import_file(&run, &file, furniture, &mut report, &mut pending, feedback).await?;
         }
+    }
+    if report.interrupted {
+        feedback.finish();
+        return Ok(report);
     }
     let written = pending.written.len();
     for note in import_links::link_pending(db, pending.links, pending.written).await? {
@@ -138,6 +158,21 @@ pub async fn import_paths(
     }
     feedback.finish();
     Ok(report)
+}
+
+/// What every file of one import shares.
+struct Run<'a> {
+    db: &'a Db,
+    options: ImportOptions,
+    stop: &'a AtomicBool,
+}
+
+impl Run<'_> {
+    /// Whether to stop now; notes it in the report.
+    fn stopping(&self, report: &mut Report) -> bool {
+        report.interrupted |= self.stop.load(Ordering::Relaxed);
+        report.interrupted
+    }
 }
 
 /// Files under a path, recursively, in name order.
@@ -162,9 +197,8 @@ fn is_ndjson(path: &Path) -> bool {
 }
 
 async fn import_file(
-    db: &Db,
+    run: &Run<'_>,
     file: &Path,
-    options: ImportOptions,
     furniture: &[String],
     report: &mut Report,
     pending: &mut Pending,
@@ -181,7 +215,7 @@ async fn import_file(
         }
     };
     if is_ndjson(file) {
-        return import_ndjson(db, &name, BufReader::new(opened), options, report, pending, feedback).await;
+        return import_ndjson(run, &name, BufReader::new(opened), report, pending, feedback).await;
     }
     let mut bytes = Vec::new();
     if let Err(e) = opened.read_to_end(&mut bytes) {
@@ -205,7 +239,7 @@ async fn import_file(
         };
         feedback.note(&format!("{name}: dropped {kind}: \"{}\"", dropped.first_words));
     }
-    match stories::import_story(db, story, options).await {
+    match stories::import_story(run.db, story, run.options).await {
         Ok((outcome, _)) => report.count(outcome),
         Err(AppError::Unavailable) => return Err(AppError::Unavailable),
         Err(error) => {
@@ -217,10 +251,9 @@ async fn import_file(
 }
 
 async fn import_ndjson(
-    db: &Db,
+    run: &Run<'_>,
     name: &str,
     mut reader: impl BufRead,
-    options: ImportOptions,
     report: &mut Report,
     pending: &mut Pending,
     feedback: &mut Feedback,
@@ -231,6 +264,11 @@ async fn import_ndjson(
     let mut line = Vec::new();
     let mut number = 0;
     loop {
+        if run.stopping(report) {
+            // The batch being read is dropped whole; the one in flight lands.
+            batch.clear();
+            break;
+        }
         line.clear();
         let read = reader.read_until(b'\n', &mut line).map_err(|e| AppError::BadRequest(format!("{name}: {e}")))?;
         if read == 0 {
@@ -257,14 +295,14 @@ async fn import_ndjson(
             if let Some(previous) = in_flight.take() {
                 previous.finish(name, report, pending, feedback).await?;
             }
-            in_flight = Some(InFlight::start(db, std::mem::take(&mut batch), options));
+            in_flight = Some(InFlight::start(run.db, std::mem::take(&mut batch), run.options));
         }
     }
     if let Some(previous) = in_flight.take() {
         previous.finish(name, report, pending, feedback).await?;
     }
     if !batch.is_empty() {
-        InFlight::start(db, batch, options).finish(name, report, pending, feedback).await?;
+        InFlight::start(run.db, batch, run.options).finish(name, report, pending, feedback).await?;
     }
     Ok(())
 }

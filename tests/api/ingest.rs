@@ -31,7 +31,7 @@ fn last_line(text: &str) -> &str {
 }
 
 /// The exported articles, by slug.
-fn articles(url: &str) -> Vec<Value> {
+pub fn articles(url: &str) -> Vec<Value> {
     stdout(&dateline(url, &["export"]))
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).unwrap())

@@ -20,4 +20,5 @@ mod related;
 mod response_cache;
 mod rules;
 mod search;
+mod shutdown;
 mod visibility;

@@ -348,7 +348,7 @@ impl InFlight {
 
 /// One NDJSON line as a record, or why it is skipped: not a record, or text
 /// with a control character (which PostgreSQL could not store).
-fn read_record(line: &[u8]) -> Result<Record, String> {
+pub fn read_record(line: &[u8]) -> Result<Record, String> {
     let record = serde_json::from_slice::<Record>(line).map_err(|e| {
         let reason = e.to_string();
         reason.split(" at line ").next().unwrap_or_default().to_owned()

@@ -22,8 +22,21 @@ fn furniture() -> Vec<String> {
 /// words, so no paragraph looks like a promo for another story.
 fn paragraph() -> impl Strategy<Value = String> {
     let words = prop::sample::select(vec![
-        "council", "budget", "river", "bridge", "vote", "mayor", "residents", "plan", "road", "school", "said",
-        "the", "new", "would", "year",
+        "council",
+        "budget",
+        "river",
+        "bridge",
+        "vote",
+        "mayor",
+        "residents",
+        "plan",
+        "road",
+        "school",
+        "said",
+        "the",
+        "new",
+        "would",
+        "year",
     ]);
     prop::collection::vec(words, 12..40).prop_map(|words| {
         let mut text = words.join(" ");

@@ -16,7 +16,11 @@ pub const MAX_SHORT_TEXT_CHARS: usize = 300;
 /// Trims a required one-line text; `None` (after an error) when unusable.
 /// Text that shows nothing (only spaces or zero-width characters) is empty,
 /// and a line break or any other control character is refused.
+///
+/// Lengths count the text as sent, spaces around it included: the limit the
+/// OpenAPI document states (`maxLength`) is then exactly the one applied.
 pub fn required_text(problems: &mut Problems, field: &str, value: &str, max: usize) -> Option<String> {
+    let sent = value;
     let value = value.trim();
     if value.chars().all(|c| c.is_whitespace() || is_invisible(c)) {
         problems.add(field, "must not be empty");
@@ -24,7 +28,7 @@ pub fn required_text(problems: &mut Problems, field: &str, value: &str, max: usi
     } else if value.chars().any(char::is_control) {
         problems.add(field, "must be one line, without control characters");
         None
-    } else if value.chars().count() > max {
+    } else if sent.chars().count() > max {
         problems.add(field, format!("must be at most {max} characters"));
         None
     } else {
@@ -38,18 +42,15 @@ fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' | '\u{180E}')
 }
 
-/// Trims an optional text: blank becomes absent.
+/// Trims an optional text: blank becomes absent. Lengths count the text as sent.
 pub fn optional_text(problems: &mut Problems, field: &str, value: Option<String>, max: usize) -> Option<String> {
     let value = value?;
     let trimmed = value.trim();
-    if trimmed.is_empty() {
-        return None;
-    }
-    if trimmed.chars().count() > max {
+    if value.chars().count() > max {
         problems.add(field, format!("must be at most {max} characters"));
         return None;
     }
-    Some(trimmed.to_owned())
+    (!trimmed.is_empty()).then(|| trimmed.to_owned())
 }
 
 /// An absolute http(s) URL.

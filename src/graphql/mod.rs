@@ -2,7 +2,7 @@
 //! batched nested reads, bounded queries and persisted queries.
 
 mod connection;
-mod guard;
+pub mod guard;
 pub mod http;
 mod inputs;
 mod loaders;

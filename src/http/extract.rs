@@ -109,6 +109,36 @@ impl FromRequest for Writer {
 #[derive(Debug)]
 pub struct JsonBody<T>(pub T);
 
+/// What a request body must be at its top level. serde's derived structs
+/// also take a JSON array of their fields in order (`[null, null]` was an
+/// accepted PATCH of a tag), which no client means: object bodies say so.
+pub trait BodyShape {
+    const OBJECT: bool;
+}
+
+impl<T> BodyShape for Vec<T> {
+    const OBJECT: bool = false;
+}
+
+/// Declares request types whose bodies are JSON objects.
+#[macro_export]
+macro_rules! object_bodies {
+    ($($body:ty),* $(,)?) => {
+        $(impl $crate::http::extract::BodyShape for $body {
+            const OBJECT: bool = true;
+        })*
+    };
+}
+
+/// Called once the body parsed: an object type that parsed from an array.
+fn check_shape<T: BodyShape>(bytes: &[u8]) -> Result<(), AppError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if T::OBJECT && first == Some(&b'[') {
+        return Err(AppError::invalid("", "must be a JSON object"));
+    }
+    Ok(())
+}
+
 /// A JSON body that may be left out entirely (e.g. publish's options).
 #[derive(Debug)]
 pub struct OptionalJsonBody<T>(pub Option<T>);
@@ -182,7 +212,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     Ok(value)
 }
 
-async fn read_json<T: DeserializeOwned>(
+async fn read_json<T: DeserializeOwned + BodyShape>(
     state: Result<web::Data<AppState>, AppError>,
     json: bool,
     length: Option<usize>,
@@ -201,10 +231,17 @@ async fn read_json<T: DeserializeOwned>(
     if !json {
         return Err(AppError::UnsupportedMediaType);
     }
-    parse_json(&bytes).map(Some)
+    let value = if optional {
+        // `null` is no options too, as the OpenAPI document says.
+        parse_json::<Option<T>>(&bytes)?
+    } else {
+        Some(parse_json(&bytes)?)
+    };
+    check_shape::<T>(&bytes)?;
+    Ok(value)
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
+impl<T: DeserializeOwned + BodyShape + 'static> FromRequest for JsonBody<T> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
@@ -216,7 +253,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonBody<T> {
     }
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for OptionalJsonBody<T> {
+impl<T: DeserializeOwned + BodyShape + 'static> FromRequest for OptionalJsonBody<T> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
@@ -255,11 +292,18 @@ impl QueryPairs {
         if values.next().is_some() {
             return Err(AppError::BadRequest(format!("query parameter `{name}` may be given only once")));
         }
+        if first.is_some_and(str::is_empty) {
+            return Err(empty(name));
+        }
         Ok(first)
     }
 
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect()
+    pub fn all(&self, name: &str) -> Result<Vec<String>, AppError> {
+        let values: Vec<String> = self.0.iter().filter(|(n, _)| n == name).map(|(_, v)| v.clone()).collect();
+        if values.iter().any(String::is_empty) {
+            return Err(empty(name));
+        }
+        Ok(values)
     }
 
     /// The same query with `cursor` replaced, for the `Link: rel="next"` header.
@@ -283,4 +327,10 @@ impl FromRequest for QueryPairs {
 /// The `If-Match` header, if present.
 pub fn if_match(req: &HttpRequest) -> Option<String> {
     req.headers().get(header::IF_MATCH).and_then(|v| v.to_str().ok()).map(|v| v.trim().to_owned())
+}
+
+/// An empty value names nothing (`?section=`): refused like any bad value,
+/// as the OpenAPI document's `minLength` says.
+fn empty(name: &str) -> AppError {
+    AppError::BadRequest(format!("query parameter `{name}` must not be empty"))
 }

@@ -5,14 +5,13 @@ use std::sync::LazyLock;
 use actix_web::http::header;
 use actix_web::{delete, get, patch, post, put, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::article_params::ArticleListParams;
+use super::requests::{ArticleRequest, PublishRequest, RelatedRequest};
 use super::responses::{ReadErrors, WriteErrors};
-use super::types::{
-    ArticleBody, ArticleList, ArticleRequest, ArticleSummary, BacklinkList, PublishRequest, RelatedBody, RelatedList,
-    RelatedRequest, SuggestionList,
-};
+use super::types::{ArticleBody, ArticleList, ArticleSummary, BacklinkList, RelatedBody, RelatedList, SuggestionList};
 use crate::domain::time::parse_date_param;
 use crate::domain::{
     ArticleCursor, ArticleFilter, ArticleSort, Dep, Limit, Page, Reference, SearchQuery, StatusFilter, Viewer,
@@ -38,62 +37,6 @@ pub fn configure(config: &mut ServiceConfig) {
         .service(put_related)
         .service(get_backlinks)
         .service(get_suggestions);
-}
-
-/// Which articles to list: every article list takes these. The one
-/// definition of the list parameters: the OpenAPI document lists its
-/// fields, and the parser accepts exactly their names
-/// (`ARTICLE_LIST_PARAMS`); it is never built, only read by both.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ArticleListParams {
-    /// Section slug.
-    pub section: Option<String>,
-    /// Tag slug; repeat it for several, at most 10 (all must match).
-    pub tag: Option<Vec<String>>,
-    /// Author id or slug.
-    pub author: Option<String>,
-    /// Full-text search: words (all must match), `"exact phrase"`, `-excluded`; at most 500 characters.
-    /// Each item then carries a `highlight`, and the default order is `relevance`.
-    pub q: Option<String>,
-    /// Published at or after (RFC 3339 or `YYYY-MM-DD`, meaning 00:00 UTC).
-    pub published_after: Option<String>,
-    /// Published before (exclusive).
-    pub published_before: Option<String>,
-    /// `published` (default: public articles), or `draft`, `scheduled`, `any` (these need a preview key).
-    #[param(inline)]
-    pub status: Option<StatusParam>,
-    /// Order: newest first by default; `relevance` (best match first) needs `q` and is its default.
-    #[param(inline)]
-    pub sort: Option<SortParam>,
-    /// Page size, 1–100 (default 20).
-    #[param(minimum = 1, maximum = 100)]
-    pub limit: Option<u32>,
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-}
-
-// The values of `status` (the parser: `StatusFilter::parse`).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum StatusParam {
-    Published,
-    Draft,
-    Scheduled,
-    Any,
-}
-
-// The values of `sort` (the parser: `ArticleSort::parse`).
-#[derive(Debug, Deserialize, ToSchema)]
-pub enum SortParam {
-    #[serde(rename = "-published_at")]
-    PublishedDesc,
-    #[serde(rename = "published_at")]
-    PublishedAsc,
-    #[serde(rename = "-updated_at")]
-    UpdatedDesc,
-    #[serde(rename = "relevance")]
-    Relevance,
 }
 
 /// The names the parser accepts: those `ArticleListParams` documents.
@@ -134,7 +77,7 @@ pub fn article_filter(query: &QueryPairs) -> Result<ArticleFilter, AppError> {
         Some(v) => Limit::parse(v, Limit::MAX).ok_or_else(|| bad_value("limit", "an integer from 1 to 100"))?,
     };
     let cursor = query.single("cursor")?.map(|c| ArticleCursor::decode(c, sort)).transpose()?;
-    let tags = query.all("tag");
+    let tags = query.all("tag")?;
     if tags.iter().any(|t| t.is_empty()) {
         return Err(bad_value("tag", "a tag slug"));
     }

@@ -2,8 +2,9 @@
 
 use actix_web::{delete, get, patch, post};
 
+use super::requests::AuthorRequest;
 use super::slugged::slugged_routes;
-use super::types::{AuthorBody, AuthorList, AuthorRequest};
+use super::types::{AuthorBody, AuthorList};
 use crate::domain::{Author, Dep};
 use crate::service::articles::Owner;
 use crate::service::authors as service;

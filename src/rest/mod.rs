@@ -1,8 +1,10 @@
 //! The REST API (`/v1`) and the OpenAPI document. Handlers
 //! are thin: parse at the edge, call `service`, convert to response types.
 
+pub mod article_params;
 pub mod articles;
 pub mod authors;
+pub mod requests;
 pub mod responses;
 pub mod slugged;
 pub mod taxonomy;
@@ -75,5 +77,52 @@ pub(crate) fn query_param_names<P: utoipa::IntoParams>() -> Vec<String> {
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let (_, openapi) =
         actix_web::App::new().into_utoipa_app().openapi(ApiDoc::openapi()).configure(routes).split_for_parts();
+    required_on_create(openapi)
+}
+
+/// Creates and updates share one request type (absent fields are kept on
+/// update), but a create needs a headline or name: each create route gets
+/// its own schema, the shared one with those fields required, so the
+/// document says what the server refuses.
+const CREATES: [(&str, &str, &str, &str); 4] = [
+    ("/v1/articles", "ArticleRequest", "NewArticleRequest", "headline"),
+    ("/v1/authors", "AuthorRequest", "NewAuthorRequest", "name"),
+    ("/v1/sections", "SectionRequest", "NewSectionRequest", "name"),
+    ("/v1/tags", "TagRequest", "NewTagRequest", "name"),
+];
+
+fn required_on_create(mut openapi: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::schema::{SchemaType, Type};
+    use utoipa::openapi::{Ref, RefOr, Schema};
+    let Some(components) = openapi.components.as_mut() else { return openapi };
+    for (path, shared, create, required) in CREATES {
+        let Some(RefOr::T(Schema::Object(mut schema))) = components.schemas.get(shared).cloned() else { continue };
+        schema.required = vec![required.to_owned()];
+        // Required, and so never `null` either.
+        if let Some(RefOr::T(Schema::Object(field))) = schema.properties.get_mut(required) {
+            field.schema_type = SchemaType::Type(Type::String);
+        }
+        components.schemas.insert(create.to_owned(), RefOr::T(Schema::Object(schema)));
+        let body = openapi.paths.paths.get_mut(path).and_then(|item| item.post.as_mut()?.request_body.as_mut());
+        if let Some(content) = body.and_then(|body| body.content.get_mut("application/json")) {
+            content.schema = Some(RefOr::Ref(Ref::from_schema_name(create)));
+        }
+    }
+    closed_related_links(components);
     openapi
+}
+
+/// The two shapes of a related link refuse unknown fields, like every
+/// request body (`deny_unknown_fields`), which utoipa leaves out of an
+/// untagged enum's variants.
+fn closed_related_links(components: &mut utoipa::openapi::Components) {
+    use utoipa::openapi::schema::AdditionalProperties;
+    use utoipa::openapi::{RefOr, Schema};
+    if let Some(RefOr::T(Schema::OneOf(one_of))) = components.schemas.get_mut("RelatedRequest") {
+        for item in &mut one_of.items {
+            if let RefOr::T(Schema::Object(object)) = item {
+                object.additional_properties = Some(Box::new(AdditionalProperties::FreeForm(false)));
+            }
+        }
+    }
 }

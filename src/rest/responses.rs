@@ -21,6 +21,9 @@ pub enum ReadErrors {
     /// No such content, or not visible to this caller.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
+    /// Over the rate limit (answers from the response cache never are): see `Retry-After`.
+    #[response(status = 429, content_type = "application/problem+json")]
+    TooManyRequests(Problem),
     /// The database is unavailable.
     #[response(status = 503, content_type = "application/problem+json")]
     Unavailable(Problem),
@@ -42,6 +45,9 @@ pub enum WriteErrors {
     /// No such content.
     #[response(status = 404, content_type = "application/problem+json")]
     NotFound(Problem),
+    /// The body did not arrive within the body timeout.
+    #[response(status = 408, content_type = "application/problem+json")]
+    RequestTimeout(Problem),
     /// Conflict: the slug is taken, or the content is still in use.
     #[response(status = 409, content_type = "application/problem+json")]
     Conflict(Problem),
@@ -57,6 +63,9 @@ pub enum WriteErrors {
     /// The body is well-formed but invalid; `errors` names each field.
     #[response(status = 422, content_type = "application/problem+json")]
     Invalid(Problem),
+    /// Over the rate limit: see `Retry-After`.
+    #[response(status = 429, content_type = "application/problem+json")]
+    TooManyRequests(Problem),
     /// The database is unavailable.
     #[response(status = 503, content_type = "application/problem+json")]
     Unavailable(Problem),

@@ -23,6 +23,7 @@ pub struct SlugListParams {
     #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(min_length = 1)]
     pub cursor: Option<String>,
 }
 
@@ -167,7 +168,7 @@ macro_rules! slugged_routes {
 
         #[doc = $articles_doc]
         #[utoipa::path(tag = $tag,
-            params(("ref" = String, Path, description = $reference), $crate::rest::articles::ArticleListParams),
+            params(("ref" = String, Path, description = $reference), $crate::rest::article_params::ArticleListParams),
             responses((status = 200, description = "A page of articles", body = $crate::rest::types::ArticleList),
                 $crate::rest::responses::ReadErrors),
             security((), ("bearer" = [])))]

@@ -3,8 +3,9 @@
 
 use actix_web::{delete, get, patch, post};
 
+use super::requests::{SectionRequest, TagRequest};
 use super::slugged::slugged_routes;
-use super::types::{SectionBody, SectionList, SectionRequest, TagBody, TagList, TagRequest};
+use super::types::{SectionBody, SectionList, TagBody, TagList};
 use crate::domain::{Dep, Section, Tag};
 use crate::service::articles::Owner;
 use crate::service::taxonomy as service;

@@ -2,14 +2,12 @@
 //! converted from and to domain types (rows never reach a client).
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::text::render_body;
-use crate::domain::{self, Article, ArticleInput, BylineInput, Patch, RelatedInput, RelatedLink};
+use crate::domain::{self, Article, RelatedLink};
 use crate::service::articles::ArticleDetail;
-use crate::service::authors::AuthorInput;
-use crate::service::taxonomy::{SectionInput, TagInput};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SectionRef {
@@ -264,163 +262,5 @@ pub struct TagBody {
 impl From<domain::Tag> for TagBody {
     fn from(t: domain::Tag) -> Self {
         Self { id: t.id, slug: t.slug, name: t.name }
-    }
-}
-
-// ---- request bodies ----
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BylineRequest {
-    /// Author id or slug.
-    #[schema(example = "javier-stokes")]
-    pub author: String,
-    /// `author` (default), `contributor`, `editor` or `photographer`.
-    #[schema(example = "author")]
-    pub role: Option<String>,
-}
-
-/// Create an article, or change one (JSON merge semantics: absent fields are
-/// kept, `null` clears a nullable field).
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({
-    "headline": "Harbour authority approves night ferry trial",
-    "body": "The city's harbour authority on Wednesday approved…",
-    "section": "local", "tags": ["transport"],
-    "bylines": [{"author": "mara-quell", "role": "author"}],
-    "status": "published", "published_at": "2021-03-03T00:00:00Z"
-}))]
-pub struct ArticleRequest {
-    /// Derived from the headline (and made unique) when omitted on create.
-    pub slug: Option<String>,
-    pub headline: Option<String>,
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub summary: Patch<String>,
-    /// CommonMark.
-    pub body: Option<String>,
-    /// `draft` (default on create) or `published`.
-    pub status: Option<String>,
-    /// RFC 3339; a future date with `published` schedules the article.
-    #[serde(default)]
-    #[schema(value_type = Option<DateTime<Utc>>)]
-    pub published_at: Patch<DateTime<Utc>>,
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub dateline: Patch<String>,
-    /// Section slug.
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub section: Patch<String>,
-    /// Tag slugs, in order.
-    pub tags: Option<Vec<String>>,
-    /// Bylines, in order.
-    pub bylines: Option<Vec<BylineRequest>>,
-    /// BCP 47 tag; `en` by default.
-    pub language: Option<String>,
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub canonical_url: Patch<String>,
-}
-
-impl From<ArticleRequest> for ArticleInput {
-    fn from(r: ArticleRequest) -> Self {
-        Self {
-            slug: r.slug,
-            headline: r.headline,
-            summary: r.summary,
-            body: r.body,
-            status: r.status,
-            published_at: r.published_at,
-            dateline: r.dateline,
-            section: r.section,
-            tags: r.tags,
-            bylines: r.bylines.map(|b| b.into_iter().map(|b| BylineInput { author: b.author, role: b.role }).collect()),
-            language: r.language,
-            canonical_url: r.canonical_url,
-        }
-    }
-}
-
-/// Options of publish.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PublishRequest {
-    /// When to publish; a future date schedules the article.
-    pub published_at: Option<DateTime<Utc>>,
-}
-
-/// One related link to set: `{"article": "<ref>"}` or `{"url": "…", "title": "…"}`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(untagged, deny_unknown_fields)]
-pub enum RelatedRequest {
-    Article {
-        /// Target article id or slug.
-        article: String,
-    },
-    Link {
-        url: String,
-        title: String,
-    },
-}
-
-impl From<RelatedRequest> for RelatedInput {
-    fn from(r: RelatedRequest) -> Self {
-        match r {
-            RelatedRequest::Article { article } => Self::Article(article),
-            RelatedRequest::Link { url, title } => Self::External { url, title },
-        }
-    }
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Mara Quell", "bio": "Harbour and transport reporter."}))]
-pub struct AuthorRequest {
-    pub slug: Option<String>,
-    pub name: Option<String>,
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub bio: Patch<String>,
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub avatar_url: Patch<String>,
-}
-
-impl From<AuthorRequest> for AuthorInput {
-    fn from(r: AuthorRequest) -> Self {
-        Self { slug: r.slug, name: r.name, bio: r.bio, avatar_url: r.avatar_url }
-    }
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "World", "description": "International news."}))]
-pub struct SectionRequest {
-    pub slug: Option<String>,
-    pub name: Option<String>,
-    #[serde(default)]
-    #[schema(value_type = Option<String>)]
-    pub description: Patch<String>,
-}
-
-impl From<SectionRequest> for SectionInput {
-    fn from(r: SectionRequest) -> Self {
-        Self { slug: r.slug, name: r.name, description: r.description }
-    }
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"name": "Syria"}))]
-pub struct TagRequest {
-    pub slug: Option<String>,
-    pub name: Option<String>,
-}
-
-impl From<TagRequest> for TagInput {
-    fn from(r: TagRequest) -> Self {
-        Self { slug: r.slug, name: r.name }
     }
 }

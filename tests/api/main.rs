@@ -8,6 +8,7 @@ mod helpers;
 mod articles;
 mod auth;
 mod cli;
+mod conformance;
 mod contract;
 mod errors;
 mod graphql;

@@ -155,6 +155,15 @@ impl TestApp {
         Self::serve(db, settings, database)
     }
 
+    /// Spawns on a database the test manages itself (e.g. a server of its own).
+    pub async fn spawn_on(url: &str, adjust: impl FnOnce(&mut Settings)) -> Self {
+        let database = TestDatabase { url: url.to_owned(), _dir: None, postgres: None };
+        let mut settings = Settings::for_database(url);
+        adjust(&mut settings);
+        let db = Db::open(&settings).expect("open test database");
+        Self::serve(db, settings, database)
+    }
+
     /// An app whose database is unreachable (connections fail at request time).
     pub async fn spawn_unreachable(backend: Backend) -> Self {
         let database = TestDatabase::create(backend);

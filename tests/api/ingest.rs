@@ -284,7 +284,7 @@ async fn large_imports_span_batches_in_order(backend: Backend) {
 /// SQLite: a bulk import pauses the full-text index's merging inside each
 /// batch; what it committed must still be the migration's settings, and the
 /// index must hold exactly the stored articles.
-fn full_text_index_is_whole_and_merging_as_before(url: &str) {
+pub fn full_text_index_is_whole_and_merging_as_before(url: &str) {
     use diesel::{Connection, RunQueryDsl, SqliteConnection};
     #[derive(diesel::QueryableByName)]
     struct Setting {
@@ -393,4 +393,21 @@ async fn a_rerun_after_an_interrupted_import_writes_the_missing_links(backend: B
             assert_eq!(article(&exported, slug)["related"], expected, "{slug}");
         }
     }
+}
+
+/// One NDJSON line: article `{prefix}-{i}` of `count`, published, linking to
+/// article `(i * step) % count` unless `i` is a multiple of `every`.
+pub fn numbered_article(prefix: &str, i: usize, count: usize, step: usize, every: usize) -> String {
+    let at = "2020-01-01T00:00:00Z";
+    let related = if i.is_multiple_of(every) {
+        json!([])
+    } else {
+        json!([{"article": format!("{prefix}-{}", (i * step) % count)}])
+    };
+    json!({"type": "article", "slug": format!("{prefix}-{i}"), "headline": format!("Story {prefix} {i}"),
+    "summary": null, "body": "Words of the story.", "status": "published", "published_at": at,
+    "created_at": at, "updated_at": at, "dateline": null, "section": null, "language": "en",
+    "canonical_url": null, "version": 1, "tags": [], "bylines": [], "related": related})
+    .to_string()
+        + "\n"
 }

@@ -7,6 +7,7 @@ mod helpers;
 
 mod articles;
 mod auth;
+mod chaos;
 mod cli;
 mod conformance;
 mod contract;

@@ -92,29 +92,14 @@ async fn sigterm_drains_requests_in_flight(backend: Backend) {
 }
 
 fn record(i: usize) -> String {
-    let at = "2020-01-01T00:00:00Z";
-    let related = if i.is_multiple_of(2) { json!([]) } else { json!([{"article": format!("b-{}", (i * 7) % 1500)}]) };
-    json!({"type": "article", "slug": format!("b-{i}"), "headline": format!("Batch {i}"), "summary": null,
-    "body": "Words.", "status": "published", "published_at": at, "created_at": at, "updated_at": at,
-    "dateline": null, "section": null, "language": "en", "canonical_url": null, "version": 1,
-    "tags": [], "bylines": [], "related": related})
-    .to_string()
-        + "\n"
+    crate::ingest::numbered_article("b", i, 1500, 7, 2)
 }
 
 async fn sigterm_ends_an_import_at_a_batch_boundary(backend: Backend) {
     let database = TestDatabase::create(backend);
     let url = database.url.as_str();
     assert!(dateline(url, &["migrate"]).status.success());
-    let mut import = Command::new(env!("CARGO_BIN_EXE_dateline"))
-        .args(["import", "--quiet", "-"])
-        .env("DATABASE_URL", url)
-        .env("DATELINE_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("import");
+    let mut import = crate::chaos::start_import(url);
     let mut stdin = import.stdin.take().expect("stdin");
     let all: String = (0..1500).map(record).collect();
     let (head, tail) = all.split_at(all.match_indices('\n').nth(1199).map(|(at, _)| at + 1).expect("1200 lines"));

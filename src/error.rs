@@ -36,6 +36,8 @@ pub enum AppError {
     TooManyRequests(u64),
     #[error("the database is unavailable")]
     Unavailable,
+    #[error("the database is unavailable: its disk is full")]
+    DiskFull,
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -75,7 +77,7 @@ impl AppError {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Invalid(_) => "invalid",
             Self::TooManyRequests(_) => "too_many_requests",
-            Self::Unavailable => "unavailable",
+            Self::Unavailable | Self::DiskFull => "unavailable",
             Self::Internal(_) => "internal",
         }
     }
@@ -94,7 +96,7 @@ impl AppError {
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::DiskFull => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

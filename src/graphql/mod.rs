@@ -106,7 +106,7 @@ fn graphql_code(error: &AppError) -> &'static str {
         | AppError::UnsupportedMediaType => "BAD_USER_INPUT",
         AppError::Conflict(_) | AppError::PreconditionFailed => "CONFLICT",
         AppError::TooManyRequests(_) => "TOO_MANY_REQUESTS",
-        AppError::Unavailable => "SERVICE_UNAVAILABLE",
+        AppError::Unavailable | AppError::DiskFull => "SERVICE_UNAVAILABLE",
         AppError::Internal(_) => "INTERNAL_SERVER_ERROR",
     }
 }

@@ -241,7 +241,7 @@ async fn import_file(
     }
     match stories::import_story(run.db, story, run.options).await {
         Ok((outcome, _)) => report.count(outcome),
-        Err(AppError::Unavailable) => return Err(AppError::Unavailable),
+        Err(error @ (AppError::Unavailable | AppError::DiskFull)) => return Err(error),
         Err(error) => {
             feedback.note(&format!("{name}: skipped: {}", error.describe()));
             report.skipped += 1;

@@ -89,7 +89,7 @@ pub fn import_batch(
             Ok::<_, AppError>(outcome)
         };
         let outcome = match write_transaction(conn, |conn| write_and_announce(conn, false)) {
-            Err(AppError::Unavailable) => Err(AppError::Unavailable),
+            Err(error @ (AppError::Unavailable | AppError::DiskFull)) => Err(error),
             Err(_) => write_transaction(conn, |conn| write_and_announce(conn, true)),
             done => done,
         };
@@ -163,7 +163,7 @@ fn write_batch(
         };
         let outcome = match outcome {
             Ok(outcome) => outcome,
-            Err(AppError::Unavailable) => return Err(AppError::Unavailable),
+            Err(error @ (AppError::Unavailable | AppError::DiskFull)) => return Err(error),
             Err(error @ AppError::Invalid(_)) => {
                 results.push(Err(error.describe()));
                 continue;

@@ -24,6 +24,26 @@ pub enum Location {
 }
 
 impl Location {
+    /// Bytes free for an SQLite store's file (None for PostgreSQL, whose
+    /// disk is the server's, or when the system cannot tell).
+    pub fn free_bytes(&self) -> Option<u64> {
+        let Self::Sqlite(path) = self else { return None };
+        let path = std::path::Path::new(path);
+        let directory = match path.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => std::path::Path::new("."),
+        };
+        let directory = std::ffi::CString::new(directory.as_os_str().as_encoded_bytes()).ok()?;
+        let mut stats = std::mem::MaybeUninit::<libc::statvfs>::uninit();
+        // SAFETY: statvfs writes the struct it is given; the path is a valid C string.
+        if unsafe { libc::statvfs(directory.as_ptr(), stats.as_mut_ptr()) } != 0 {
+            return None;
+        }
+        // SAFETY: statvfs succeeded, so the struct is initialised.
+        let stats = unsafe { stats.assume_init() };
+        Some(stats.f_bavail.saturating_mul(stats.f_frsize))
+    }
+
     /// Parses `sqlite://PATH`, `sqlite:PATH`, a bare path, or `postgres(ql)://…`.
     pub fn parse(database_url: &str) -> Result<Self, String> {
         let trimmed = database_url.trim();

@@ -57,6 +57,9 @@ pub struct Db {
     statement_timeout: Option<Duration>,
     /// Told how long each piece of work waited for a connection (metrics).
     wait_observer: Arc<std::sync::OnceLock<WaitObserver>>,
+    /// When a statement last failed for a full disk (PostgreSQL's disk is
+    /// the server's: this is how `is_ready` learns of it).
+    disk_full_at: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 /// Receives how long a piece of store work waited for a connection.
@@ -111,6 +114,7 @@ impl Db {
             permit_wait: settings.db_timeout(),
             statement_timeout,
             wait_observer: Arc::default(),
+            disk_full_at: Arc::default(),
         }
     }
 
@@ -183,7 +187,13 @@ impl Db {
             tracing::warn!(wait = ?self.permit_wait, "no database connection came free in time");
             return Err(AppError::Unavailable);
         };
-        self.start(work).await
+        let result = self.start(work).await;
+        if matches!(result, Err(AppError::DiskFull)) {
+            if let Ok(mut at) = self.disk_full_at.lock() {
+                *at = Some(std::time::Instant::now());
+            }
+        }
+        result
     }
 
     /// Runs a short read on the calling thread when the store is SQLite,
@@ -234,11 +244,32 @@ impl Db {
     }
 
     /// Whether the database answers a trivial query now.
+    /// The database answers, and (SQLite) its disk has room for writes:
+    /// a store whose writes fail for want of space is not ready.
     pub async fn is_ready(&self) -> bool {
         use diesel::connection::SimpleConnection;
-        self.run(|conn| conn.batch_execute("SELECT 1").map_err(AppError::from)).await.is_ok()
+        let answers = self.run(|conn| conn.batch_execute("SELECT 1").map_err(AppError::from)).await.is_ok();
+        answers
+            && match self.location.free_bytes() {
+                Some(free) => free >= MIN_FREE_BYTES,
+                None => !self.disk_full_lately(),
+            }
+    }
+
+    /// Whether a statement failed for a full disk in the last `DISK_FULL_MEMORY`.
+    fn disk_full_lately(&self) -> bool {
+        let at = self.disk_full_at.lock().map(|at| *at).unwrap_or(None);
+        at.is_some_and(|at| at.elapsed() < DISK_FULL_MEMORY)
     }
 }
+
+/// Free space below which an SQLite store is not ready: its writes (and the
+/// WAL's checkpoints) are about to fail with "database or disk is full".
+pub const MIN_FREE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// How long a PostgreSQL store is not ready after a statement failed for a
+/// full disk (its free space cannot be read from here).
+pub const DISK_FULL_MEMORY: Duration = Duration::from_secs(10);
 
 /// A pool of up to `size` connections, opened when first needed.
 fn build_pool(location: &Location, settings: &Settings, statements: &StatementCounter, size: u32) -> Pool<Manager> {
@@ -292,6 +323,16 @@ impl From<DieselError> for AppError {
             DieselError::DatabaseError(DatabaseErrorKind::ClosedConnection, _)
             | DieselError::DatabaseError(DatabaseErrorKind::UnableToSendCommand, _)
             | DieselError::BrokenTransactionManager => AppError::Unavailable,
+            // A full disk is the operator's to fix, not a bug: 503, and
+            // /readyz says so (`is_ready`). SQLite: SQLITE_FULL; PostgreSQL:
+            // SQLSTATE 53100 ("could not extend file … No space left").
+            DieselError::DatabaseError(_, info)
+                if info.message().contains("database or disk is full")
+                    || info.message().contains("No space left on device") =>
+            {
+                tracing::error!(error = %info.message(), "the database's disk is full");
+                AppError::DiskFull
+            }
             DieselError::DatabaseError(_, info)
                 if info.message().contains("database is locked")
                     || info.message().contains("statement timeout")

@@ -24,24 +24,31 @@ backend_tests!(kill_9_during_an_import_leaves_whole_batches);
 /// PostgreSQL binaries.
 struct PrivatePostgres {
     bin: PathBuf,
-    dir: tempfile::TempDir,
+    root: PathBuf,
+    _dir: Option<tempfile::TempDir>,
     port: u16,
 }
 
 impl PrivatePostgres {
     fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().to_owned();
+        Self::start_in(root, Some(dir))
+    }
+
+    /// A server whose data lives under `root` (e.g. a small disk).
+    fn start_in(root: PathBuf, dir: Option<tempfile::TempDir>) -> Self {
         let bin = std::fs::read_dir("/usr/lib/postgresql")
             .expect("PostgreSQL's binaries under /usr/lib/postgresql")
             .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
             .find(|p| p.join("pg_ctl").exists())
             .expect("pg_ctl");
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o777)).expect("chmod");
+        std::fs::set_permissions(&root, std::os::unix::fs::PermissionsExt::from_mode(0o777)).expect("chmod");
         let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
-        let data = dir.path().join("data");
+        let data = root.join("data");
         let data = data.to_str().expect("path");
         as_postgres(&bin.join("initdb"), &["-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]);
-        let server = Self { bin, dir, port };
+        let server = Self { bin, root, _dir: dir, port };
         server.up();
         let mut admin = PgConnection::establish(&server.url("postgres")).expect("connect");
         diesel::sql_query("CREATE DATABASE chaos").execute(&mut admin).expect("create database");
@@ -49,7 +56,7 @@ impl PrivatePostgres {
     }
 
     fn data(&self) -> String {
-        self.dir.path().join("data").to_string_lossy().into_owned()
+        self.root.join("data").to_string_lossy().into_owned()
     }
 
     fn url(&self, database: &str) -> String {
@@ -243,4 +250,121 @@ async fn sqlite_file_locked_by_another_process() {
     holder.wait().expect("the shell ends, and its lock with it");
     let after = app.post("/v1/articles", Some(&write), &json!({"headline": "Free"})).await;
     assert_eq!(after.status, 201, "{}", String::from_utf8_lossy(&after.body));
+}
+
+/// A small filesystem of the test's own (tmpfs), unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(size: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir.path())
+            .output()
+            .expect("mount (the tests run as root)");
+        assert!(output.status.success(), "mount: {}", String::from_utf8_lossy(&output.stderr));
+        Self { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file until the disk is full; returns its path.
+    fn fill(&self) -> PathBuf {
+        let path = self.path().join("filler");
+        let mut file = std::fs::File::create(&path).expect("filler");
+        let chunk = vec![0u8; 64 * 1024];
+        while file.write_all(&chunk).is_ok() {}
+        path
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(self.dir.path()).output();
+    }
+}
+
+/// A full disk under an SQLite store: writes get a 503 (was a 500) and
+/// change nothing, /readyz says not ready (was ready), reads go on, and
+/// once there is room again everything works without a restart.
+#[actix_web::test]
+async fn a_full_disk_is_a_503_and_not_ready() {
+    let disk = SmallDisk::mount("16m");
+    let url = format!("sqlite://{}/dateline.db", disk.path().display());
+    let app = TestApp::spawn_on(&url, |s| s.cache_size = 0).await;
+    let write = app.key(Scope::Write).await;
+    app.article(&write, json!({"headline": "Readable", "status": "published", "published_at": "2020-01-01T00:00:00Z"}))
+        .await;
+    assert_eq!(app.get("/readyz", None).await.status, 200);
+
+    let filler = disk.fill();
+    let body = "A paragraph that takes room. ".repeat(4000);
+    for i in 0..5 {
+        let refused =
+            app.post("/v1/articles", Some(&write), &json!({"headline": format!("No room {i}"), "body": body})).await;
+        let problem = refused.problem(503);
+        assert_eq!(problem["code"], "unavailable");
+        assert_eq!(problem["detail"], "the database is unavailable: its disk is full");
+    }
+    app.get("/readyz", None).await.problem(503);
+    assert_eq!(app.get("/v1/articles/readable", None).await.status, 200, "reads go on");
+
+    std::fs::remove_file(filler).expect("room again");
+    assert_eq!(app.get("/readyz", None).await.status, 200);
+    let written = app.post("/v1/articles", Some(&write), &json!({"headline": "Room again", "body": body})).await;
+    assert_eq!(written.status, 201, "{}", String::from_utf8_lossy(&written.body));
+    let drafts = app.get("/v1/articles?status=draft", Some(&write)).await.json();
+    assert_eq!(crate::helpers::slugs(&drafts), ["room-again"], "the refused writes left nothing");
+}
+
+/// A full disk under PostgreSQL: a write gets a 503 (SQLSTATE 53100, "could
+/// not extend file"), /readyz says not ready for a while after, and once
+/// there is room again writes work without a restart.
+#[actix_web::test]
+async fn a_full_disk_under_postgres_is_a_503() {
+    let disk = SmallDisk::mount("160m");
+    let postgres = PrivatePostgres::start_in(disk.path().to_owned(), None);
+    let app = TestApp::spawn_on(&postgres.url("chaos"), |s| s.cache_size = 0).await;
+    let write = app.key(Scope::Write).await;
+    assert_eq!(app.get("/readyz", None).await.status, 200);
+
+    let filler = disk.fill();
+    let body = "A paragraph that takes room. ".repeat(4000);
+    let mut refused = 0;
+    for i in 0..40 {
+        let response =
+            app.post("/v1/articles", Some(&write), &json!({"headline": format!("No room {i}"), "body": body})).await;
+        assert!(response.status == 201 || response.status == 503, "{}", String::from_utf8_lossy(&response.body));
+        if response.status == 503 {
+            let problem = response.problem(503);
+            assert_eq!(problem["detail"], "the database is unavailable: its disk is full", "{problem}");
+            refused += 1;
+            break;
+        }
+    }
+    assert_eq!(refused, 1, "a write found the disk full");
+    app.get("/readyz", None).await.problem(503);
+
+    std::fs::remove_file(filler).expect("room again");
+    let started = Instant::now();
+    loop {
+        let response = app.post("/v1/articles", Some(&write), &json!({"headline": "Room again"})).await;
+        if response.status == 201 {
+            break;
+        }
+        assert_eq!(response.status, 503, "{}", String::from_utf8_lossy(&response.body));
+        assert!(started.elapsed() < Duration::from_secs(20), "no recovery");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let started = Instant::now();
+    while app.get("/readyz", None).await.status != 200 {
+        assert!(started.elapsed() < Duration::from_secs(20), "still not ready");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    drop(postgres);
 }

@@ -16,13 +16,13 @@ use crate::ingest::articles;
 
 backend_tests!(sigterm_drains_requests_in_flight, sigterm_ends_an_import_at_a_batch_boundary);
 
-fn terminate(child: &Child) {
+pub fn terminate(child: &Child) {
     let pid = libc::pid_t::try_from(child.id()).expect("pid");
     // SAFETY: kill only sends a signal to the child this test started.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
 }
 
-fn wait_for_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
+pub fn wait_for_exit(child: &mut Child, within: Duration) -> std::process::ExitStatus {
     let started = Instant::now();
     loop {
         if let Some(status) = child.try_wait().expect("wait") {
@@ -33,11 +33,31 @@ fn wait_for_exit(child: &mut Child, within: Duration) -> std::process::ExitStatu
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port()
 }
 
-fn ready(port: u16) -> bool {
+/// `dateline serve` on a free port, once it answers `/readyz`; its log is piped.
+fn serve(url: &str, log: &str) -> (Child, u16) {
+    let port = free_port();
+    let server = Command::new(env!("CARGO_BIN_EXE_dateline"))
+        .arg("serve")
+        .env("DATABASE_URL", url)
+        .env("DATELINE_BIND", format!("127.0.0.1:{port}"))
+        .env("DATELINE_LOG", log)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("serve");
+    let started = Instant::now();
+    while !ready(port) {
+        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, port)
+}
+
+pub fn ready(port: u16) -> bool {
     let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { return false };
     let _ = stream.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     let mut answer = String::new();
@@ -49,21 +69,7 @@ async fn sigterm_drains_requests_in_flight(backend: Backend) {
     let database = TestDatabase::create(backend);
     let url = database.url.as_str();
     let key = stdout(&dateline(url, &["keys", "create", "--name", "drain", "--scope", "write"])).trim().to_owned();
-    let port = free_port();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_dateline"))
-        .arg("serve")
-        .env("DATABASE_URL", url)
-        .env("DATELINE_BIND", format!("127.0.0.1:{port}"))
-        .env("DATELINE_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("serve");
-    let started = Instant::now();
-    while !ready(port) {
-        assert!(started.elapsed() < Duration::from_secs(30), "the server did not start");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    let (mut server, port) = serve(url, "warn");
 
     // A write whose body is still arriving when SIGTERM comes.
     let body = json!({"headline": "Filed during the deploy", "status": "draft"}).to_string();
@@ -137,4 +143,31 @@ async fn sigterm_ends_an_import_at_a_batch_boundary(backend: Backend) {
         let article = exported.iter().find(|a| a["slug"] == format!("b-{i}")).expect("stored");
         assert_eq!(article["related"], json!([{"article": format!("b-{target}")}]), "b-{i}");
     }
+}
+
+/// A byte stream that is not HTTP gets actix-http's own 400 or 431 (before
+/// any route exists), and is not logged at ERROR: a scanner must not fill
+/// the log or page anyone. The server's own errors still are.
+#[test]
+fn malformed_requests_are_answered_and_not_logged_as_errors() {
+    let database = TestDatabase::create(Backend::Sqlite);
+    let (mut server, port) = serve(&database.url, "info");
+    let many_headers: String = (0..200).map(|i| format!("X-H{i}: v\r\n")).collect();
+    for (request, status) in [
+        ("GARBAGE\r\n\r\n".to_owned(), "400"),
+        ("GET /healthz HTTP/1.1\r\nContent-Length: abc\r\n\r\n".to_owned(), "400"),
+        (format!("GET /healthz HTTP/1.1\r\nHost: x\r\n{many_headers}\r\n"), "431"),
+    ] {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+        stream.write_all(request.as_bytes()).expect("send");
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(answer.starts_with(&format!("HTTP/1.1 {status}")), "{answer}");
+    }
+    terminate(&server);
+    wait_for_exit(&mut server, Duration::from_secs(10));
+    let mut log = String::new();
+    server.stderr.take().expect("stderr").read_to_string(&mut log).expect("log");
+    assert!(log.contains("listening on"), "{log}");
+    assert!(!log.contains("ERROR"), "{log}");
 }

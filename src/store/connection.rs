@@ -23,6 +23,19 @@ pub enum Location {
     Postgres(String),
 }
 
+/// libpq waits for ever by default: for a server that accepts the TCP
+/// connection and never answers, and for data a dead peer never
+/// acknowledges. Bounds both, unless the URL sets its own.
+fn with_network_timeouts(mut url: url::Url) -> String {
+    const DEFAULTS: [(&str, &str); 2] = [("connect_timeout", "5"), ("tcp_user_timeout", "10000")];
+    let missing: Vec<(&str, &str)> =
+        DEFAULTS.into_iter().filter(|(name, _)| !url.query_pairs().any(|(k, _)| k == *name)).collect();
+    if !missing.is_empty() {
+        url.query_pairs_mut().extend_pairs(missing);
+    }
+    url.to_string()
+}
+
 impl Location {
     /// Bytes free for an SQLite store's file (None for PostgreSQL, whose
     /// disk is the server's, or when the system cannot tell).
@@ -56,7 +69,7 @@ impl Location {
             if parsed.host_str().is_none_or(str::is_empty) {
                 return Err("DATABASE_URL has no PostgreSQL host".into());
             }
-            return Ok(Self::Postgres(trimmed.to_owned()));
+            return Ok(Self::Postgres(with_network_timeouts(parsed)));
         }
         if let Some(path) = trimmed.strip_prefix("sqlite://").or_else(|| trimmed.strip_prefix("sqlite:")) {
             if path.is_empty() {

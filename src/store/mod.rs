@@ -240,11 +240,22 @@ impl Db {
             })?;
             connection::with_deadline(timeout, || work(&mut conn))
         });
-        async move { task.await.map_err(|e| AppError::Internal(anyhow::anyhow!("database task failed: {e}")))? }
+        async move {
+            let finished = match timeout {
+                // The server cancels a slow statement itself; this bounds a
+                // server that stopped answering at all (a stalled network):
+                // the request gets its 503, the thread waits on alone.
+                Some(timeout) => tokio::time::timeout(timeout + STALLED_AFTER, task).await.map_err(|_| {
+                    tracing::error!(waited = ?(timeout + STALLED_AFTER), "the database stopped answering");
+                    AppError::Unavailable
+                })?,
+                None => task.await,
+            };
+            finished.map_err(|e| AppError::Internal(anyhow::anyhow!("database task failed: {e}")))?
+        }
     }
 
-    /// Whether the database answers a trivial query now.
-    /// The database answers, and (SQLite) its disk has room for writes:
+    /// The database answers a trivial query now, and (SQLite) its disk has room for writes:
     /// a store whose writes fail for want of space is not ready.
     pub async fn is_ready(&self) -> bool {
         use diesel::connection::SimpleConnection;
@@ -266,6 +277,10 @@ impl Db {
 /// Free space below which an SQLite store is not ready: its writes (and the
 /// WAL's checkpoints) are about to fail with "database or disk is full".
 pub const MIN_FREE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Beyond the statement timeout, how long a request waits for a database
+/// that does not answer at all before it is a 503.
+const STALLED_AFTER: Duration = Duration::from_secs(2);
 
 /// How long a PostgreSQL store is not ready after a statement failed for a
 /// full disk (its free space cannot be read from here).

@@ -368,3 +368,97 @@ async fn a_full_disk_under_postgres_is_a_503() {
     }
     drop(postgres);
 }
+
+/// A TCP relay to PostgreSQL that can stop passing bytes either way while
+/// keeping every connection open: a network that black-holes traffic.
+struct StallingRelay {
+    port: u16,
+    stalled: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl StallingRelay {
+    fn start(upstream: std::net::SocketAddr) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let stalled = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stalled);
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let Ok(server) = std::net::TcpStream::connect(upstream) else { continue };
+                for (mut from, mut to) in
+                    [(client.try_clone().expect("clone"), server.try_clone().expect("clone")), (server, client)]
+                {
+                    let flag = Arc::clone(&flag);
+                    std::thread::spawn(move || {
+                        use std::io::Read;
+                        let mut buffer = vec![0u8; 64 * 1024];
+                        while let Ok(n @ 1..) = from.read(&mut buffer) {
+                            while flag.load(Ordering::Relaxed) {
+                                std::thread::sleep(Duration::from_millis(20));
+                            }
+                            if to.write_all(&buffer[..n]).is_err() {
+                                return;
+                            }
+                        }
+                    });
+                }
+            }
+        });
+        Self { port, stalled }
+    }
+
+    fn stall(&self, stalled: bool) {
+        self.stalled.store(stalled, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// PostgreSQL stops answering without closing anything (a black-holed
+/// network): requests get a 503 after a bounded time instead of waiting
+/// with it, /readyz says so, and all recovers when the traffic flows again.
+#[actix_web::test]
+#[cfg_attr(not(postgres_tests), ignore = "TEST_DATABASE_URL was not set when the tests were built")]
+async fn a_black_holed_postgres_is_a_bounded_503() {
+    let database = TestDatabase::create(Backend::Postgres);
+    let mut url = url::Url::parse(&database.url).expect("url");
+    let upstream =
+        std::net::ToSocketAddrs::to_socket_addrs(&(url.host_str().expect("host"), url.port().unwrap_or(5432)))
+            .expect("address")
+            .next()
+            .expect("address");
+    let relay = StallingRelay::start(upstream);
+    url.set_host(Some("127.0.0.1")).expect("host");
+    url.set_port(Some(relay.port)).expect("port");
+    let app = TestApp::spawn_on(url.as_str(), |s| {
+        s.cache_size = 0;
+        s.db_timeout = 1;
+        s.statement_timeout = 1;
+    })
+    .await;
+    let write = app.key(Scope::Write).await;
+    app.article(&write, json!({"headline": "Through", "status": "published", "published_at": "2020-01-01T00:00:00Z"}))
+        .await;
+
+    relay.stall(true);
+    for _ in 0..3 {
+        let (statuses, slowest) = load(&app, "/v1/articles/through").await;
+        assert!(statuses.iter().all(|&s| s == 503), "while stalled: {statuses:?}");
+        assert!(slowest < Duration::from_secs(8), "bounded: {slowest:?}");
+    }
+    let started = Instant::now();
+    app.get("/readyz", None).await.problem(503);
+    assert!(started.elapsed() < Duration::from_secs(8), "bounded: {:?}", started.elapsed());
+
+    relay.stall(false);
+    let started = Instant::now();
+    loop {
+        let (statuses, _) = load(&app, "/v1/articles/through").await;
+        if statuses.iter().all(|&s| s == 200) {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "no recovery: {statuses:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(app.get("/readyz", None).await.status, 200);
+}

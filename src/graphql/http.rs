@@ -78,31 +78,34 @@ async fn post_graphql(
     payload: web::Payload,
 ) -> HttpResponse {
     let limit = state.settings.max_body;
-    let body = match read_limited(payload.into_inner(), limit, state.settings.body_timeout()).await {
-        Ok(body) => body,
-        Err(error) => return error_response(error.extend()),
+    let body = read_limited(payload.into_inner(), limit, state.settings.body_timeout()).await;
+    let shares = shares_cached_responses(&state, &req);
+    let shared_key = match &body {
+        Ok(body) if shares && is_json(&req) => cache_key(body),
+        _ => None,
     };
-    if !is_json(&req) {
-        return error_response(AppError::UnsupportedMediaType.extend());
-    }
-    let shared_key = if shares_cached_responses(&state, &req) { cache_key(&body) } else { None };
     if let Some(hit) = shared_key.as_deref().and_then(|key| cached_response(&state, &req, key)) {
         return hit;
     }
-    if shared_key.is_some() {
-        // Not answered from the cache: this one counts (see http::rate_limit).
-        return match rate_limit::admit(&state, &req).await {
-            Ok(admission) => {
-                let mut response = answer(&state, &schemas, &req, &body, shared_key).await;
-                if let Some(admission) = admission {
-                    admission.stamp(response.headers_mut());
-                }
-                response
-            }
-            Err(refusal) => refusal,
-        };
+    // Not answered from the cache: a keyless request counts here, whatever
+    // becomes of it (keyed ones were counted by the middleware; see
+    // http::rate_limit).
+    let admission = match shares.then(|| rate_limit::admit(&state, &req)) {
+        Some(admission) => match admission.await {
+            Ok(admission) => admission,
+            Err(refusal) => return refusal,
+        },
+        None => None,
+    };
+    let mut response = match body {
+        Ok(body) if is_json(&req) => answer(&state, &schemas, &req, &body, shared_key).await,
+        Ok(_) => error_response(AppError::UnsupportedMediaType.extend()),
+        Err(error) => error_response(error.extend()),
+    };
+    if let Some(admission) = admission {
+        admission.stamp(response.headers_mut());
     }
-    answer(&state, &schemas, &req, &body, shared_key).await
+    response
 }
 
 /// Parses, admits and runs a POSTed request the cache did not answer.

@@ -66,6 +66,10 @@ async fn uncached_requests_count_and_cached_ones_are_free(backend: Backend) {
     let spoofed =
         app.request(Method::GET, "/v1/articles?limit=4", None, &[("X-Forwarded-For", "198.51.100.7")], None).await;
     assert_throttled(&spoofed);
+    // Whatever becomes of an uncached GraphQL POST, it counted: not even a 415 gets through.
+    let not_json =
+        app.request(Method::POST, "/graphql", None, &[("Content-Type", "text/plain")], Some(b"{}".to_vec())).await;
+    assert_throttled(&not_json);
 
     // Throttled, the client is still served whatever the cache holds, and probes pass.
     assert_eq!(app.get("/v1/articles", None).await.status, 200);

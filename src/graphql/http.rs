@@ -79,7 +79,7 @@ async fn post_graphql(
 ) -> HttpResponse {
     let limit = state.settings.max_body;
     let body = read_limited(payload.into_inner(), limit, state.settings.body_timeout()).await;
-    let shares = shares_cached_responses(&state, &req);
+    let shares = state.cache.shared_with(req.headers());
     let shared_key = match &body {
         Ok(body) if shares && is_json(&req) => cache_key(body),
         _ => None,
@@ -129,13 +129,6 @@ async fn answer(
         }
         _ => execute(state, schemas, req, request).await,
     }
-}
-
-/// Keyless POSTs share cached responses like GETs do: most GraphQL clients
-/// send their queries with POST, so a section front asked for that way is
-/// served from memory too. Keyed requests never are.
-fn shares_cached_responses(state: &AppState, req: &HttpRequest) -> bool {
-    state.cache.is_enabled() && !req.headers().contains_key(header::AUTHORIZATION)
 }
 
 /// A POST is named by its exact body: query, variables and operation name.

@@ -217,10 +217,7 @@ fn exempt(req: &HttpRequest) -> bool {
 /// A keyless GraphQL POST is looked up in the cache by its handler, which
 /// counts it only on a miss.
 fn counted_by_handler(state: &AppState, req: &ServiceRequest) -> bool {
-    req.method() == Method::POST
-        && req.path() == "/graphql"
-        && state.cache.is_enabled()
-        && !req.headers().contains_key(actix_web::http::header::AUTHORIZATION)
+    req.method() == Method::POST && req.path() == "/graphql" && state.cache.shared_with(req.headers())
 }
 
 /// The middleware: counts every request that reaches it (see the module's

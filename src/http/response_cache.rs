@@ -82,6 +82,14 @@ impl ResponseCache {
         self.entries.is_some()
     }
 
+    /// Whether a request whose URL does not name it (GraphQL over POST) may
+    /// share cached responses: keyless ones, with the cache on. Most GraphQL
+    /// clients send queries with POST, so a section front asked for that way
+    /// is served from memory too. Keyed requests never are.
+    pub fn shared_with(&self, headers: &actix_web::http::header::HeaderMap) -> bool {
+        self.is_enabled() && !headers.contains_key(actix_web::http::header::AUTHORIZATION)
+    }
+
     /// The response stored under `key`, if it is still true; a stale one is dropped.
     pub fn get(&self, key: &str) -> Option<Arc<CachedResponse>> {
         let entries = self.entries.as_ref()?;

@@ -4,6 +4,7 @@
 
 pub mod extract;
 pub mod health;
+pub mod limits;
 pub mod measure;
 pub mod metrics;
 pub mod middleware;

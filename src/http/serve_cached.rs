@@ -11,8 +11,8 @@ use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::Next;
 use actix_web::{web, Error, HttpMessage, HttpRequest, HttpResponse};
 
+use super::limits::{RATE_LIMIT, RATE_LIMIT_POLICY};
 use super::middleware::{etag_matches, if_none_match_header, REQUEST_ID};
-use super::rate_limit::{RATE_LIMIT, RATE_LIMIT_POLICY};
 use super::response_cache::{CachedResponse, Dependencies, Rendered};
 use super::state::AppState;
 

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use actix_web::web;
 
+use super::limits::{forget_idle_callers, RateLimits};
 use super::metrics::Metrics;
-use super::rate_limit::{self, RateLimits};
 use super::response_cache::ResponseCache;
 use crate::config::Settings;
 use crate::store::Db;
@@ -32,7 +32,7 @@ impl AppState {
         db.observe_waits(Box::new(move |waited| observer.pool_wait(waited)));
         let limits =
             Arc::new(RateLimits::new(settings.rate_limit, settings.rate_limit_keyed, settings.trusted_proxies.clone()));
-        rate_limit::forget_idle_callers(Arc::downgrade(&limits));
+        forget_idle_callers(Arc::downgrade(&limits));
         web::Data::new(Self { db, settings, cache, metrics, limits })
     }
 }
